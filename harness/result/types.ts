@@ -1,0 +1,144 @@
+// The shape of result.json: the single source of truth of a run. Every report view is rendered from it.
+// Keep additions backward compatible within a schemaVersion; bump it on any breaking change.
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** Where a number came from. Never mix them silently. */
+export type Fidelity = 'measured' | 'emulated' | 'modeled';
+
+export interface HopRealization {
+  /** Hop name in the scenario (unique within it). */
+  name: string;
+  /** Catalog component kind, e.g. "nlb", "envoy-gateway". */
+  component: string;
+  /** What realized the hop: "builtin-l4-forwarder", "nginx 1.22.1", "haproxy 2.6", "envoy 1.31", "model". */
+  realizedBy: string;
+  fidelity: Fidelity;
+  /** Modeled latency injected by the emulation (null when none is injected, e.g. a real data plane). */
+  injectedLatency?: { medianMs: number; p99Ms: number; source: string; confidence: string } | null;
+  /** Address(es) the hop listened on during the run (loopback for local). */
+  listen?: string;
+  notes?: string[];
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999?: number;
+  max: number;
+  mean: number;
+  min?: number;
+  stdev?: number;
+}
+
+/** HdrHistogram serialized (base64 of the compressed encoding), enough to recompute any percentile and to merge runs. */
+export interface EncodedHistogram {
+  encoding: 'hdr-base64';
+  unit: 'us';
+  data: string;
+}
+
+export interface ThroughputPoint {
+  /** Seconds since measurement start (end of the interval). */
+  t: number;
+  /** Requests completed in the interval, per second. */
+  rps: number;
+  p99Ms: number;
+  errors: number;
+}
+
+export interface ErrorsByKind {
+  connect: number;
+  timeout: number;
+  reset: number;
+  status4xx: number;
+  status5xx: number;
+  other: number;
+  /** Detail per status code, e.g. { "429": 12 }. */
+  byStatus: Record<string, number>;
+}
+
+export interface Validity {
+  valid: boolean;
+  reasons: string[];
+  achievedRatio: number;
+  lateRequests: number;
+  unsentRequests: number;
+  driverCpuPercent?: number;
+}
+
+export interface ClientIpResult {
+  checked: number;
+  retained: number;
+  retentionRatio: number;
+  /** The application-visible client IP values seen that were not the true source, most frequent first. */
+  observedOther?: Array<{ ip: string; count: number }>;
+  fidelity: Fidelity;
+}
+
+export interface SpoofFinding {
+  probe: string; // e.g. "forged X-Forwarded-For", "forged PROXY v1 header"
+  forged: string; // the address the client claimed
+  appSaw: string | null;
+  spoofable: boolean;
+  status: number | null;
+  fix?: string;
+}
+
+export interface CostLine {
+  component: string;
+  item: string;
+  quantity: number;
+  unit: string;
+  unitPriceUsd: number;
+  monthlyUsd: number;
+  note?: string;
+}
+
+export interface RunResult {
+  schemaVersion: number;
+  scenario: string;
+  provider: 'local' | 'kind' | 'eks' | 'model';
+  meta: {
+    labVersion: string;
+    gitRevision: string | null;
+    scenarioFile: string;
+    scenarioSha256: string;
+    startedAt: string;
+    endedAt: string;
+    host: { hostname: string; platform: string; cpus: number; node: string };
+    tools: Record<string, string>;
+    settings: Record<string, unknown>;
+    interrupted: boolean;
+  };
+  load: {
+    driver: string;
+    executor: string;
+    targetRps: number;
+    achievedRps: number;
+    durationS: number;
+    warmupS: number;
+    requests: number;
+    errors: number;
+    errorsByKind: ErrorsByKind;
+    connectionMode: 'keep-alive' | 'new-connection';
+    sources: number;
+    bytesSent: number;
+    bytesReceived: number;
+    newConnections: number;
+    maxConcurrentConnections: number;
+    fidelity: Fidelity;
+  };
+  latencyMs: LatencySummary & { fidelity: Fidelity; histogram?: EncodedHistogram };
+  throughput: ThroughputPoint[];
+  clientIp: ClientIpResult;
+  spoofing?: SpoofFinding[];
+  weights?: Array<{ version: string; count: number; share: number; ci95: [number, number]; expected?: number }>;
+  hops: HopRealization[];
+  floor?: { latencyMs: LatencySummary; note: string };
+  cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string };
+  validity: Validity;
+  warnings: string[];
+  findings?: Array<{ severity: 'info' | 'warning' | 'critical'; title: string; detail: string; fix?: string }>;
+}
