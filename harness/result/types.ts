@@ -66,6 +66,14 @@ export interface Validity {
   lateRequests: number;
   unsentRequests: number;
   driverCpuPercent?: number;
+  /** A request sent later than this after its intended time counts in lateRequests. */
+  lateThresholdMs?: number;
+  /** Worst delay between a request's intended and actual send time. */
+  maxSendLagMs?: number;
+  /** Failed requests (transport errors and 4xx/5xx) over requests due. */
+  errorRatio?: number;
+  /** Facts worth reading next to the figures that do not by themselves invalidate the run. */
+  notes?: string[];
 }
 
 export interface ClientIpResult {
