@@ -1,0 +1,42 @@
+// API Gateway HTTP API (VPC link v2). Client IP per facts/client-ip.md rows 15-16.
+import { z } from 'zod';
+import type { CatalogEntry } from '../types.ts';
+import { setHeader } from '../headers.ts';
+import { apigwLimits, mapSourceIp, throttleSchema } from './apigw.ts';
+
+const settings = z.strictObject({
+  /** Parameter mapping of $context.identity.sourceIp into this header (null = none). */
+  sourceIpHeader: z.string().min(1).nullable().default(null),
+  throttle: throttleSchema.prefault({}),
+  timeoutS: z.number().min(0.05).max(30).default(30),
+});
+export type ApigwHttpSettings = z.infer<typeof settings>;
+
+export const apigwHttp: CatalogEntry<ApigwHttpSettings> = {
+  kind: 'apigw-http',
+  title: 'API Gateway HTTP API',
+  summary: 'HTTP API with a private integration over VPC link v2; cheaper and faster than REST, fewer features (no WAF).',
+  layer: 'L7',
+  managed: true,
+  settings,
+  describe: (s) => [
+    'adds RFC 7239 Forwarded: for=<client>; no X-Forwarded-For of its own (observed)',
+    s.sourceIpHeader ? `maps $context.identity.sourceIp into ${s.sourceIpHeader}` : 'no source-IP mapping',
+    `throttle ${s.throttle.rateRps} req/s, burst ${s.throttle.burst} (429); timeout ${s.timeoutS} s (504); 10 MB`,
+  ],
+  apply: (env, s, ctx) => {
+    if (env.proxy.length) return { ok: false, status: 400, reason: 'API Gateway received bytes that are not HTTP' };
+    const headers = setHeader(mapSourceIp(env, s.sourceIpHeader ?? undefined), 'forwarded', `for=${env.peer};proto=https`);
+    return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
+  },
+  latency: () => ({ dist: 'lognormal', medianMs: 6, p99Ms: 25, confidence: 'low', basis: 'facts/latency.md: HTTP API, REST minus a margin (estimate)' }),
+  limits: (s) => [...apigwLimits(s.throttle, s.timeoutS), { name: 'VPC links per region', value: 10, unit: 'links' }],
+  features: () => ({
+    wafAttachable: false,
+    tlsTermination: 'at API Gateway',
+    centralCertificates: 'ACM custom domain',
+    podAwareRouting: false,
+    weightedCanary: false,
+    lambdaRouting: true,
+  }),
+};

@@ -1,0 +1,45 @@
+// API Gateway REST API with an HTTP_PROXY private integration. Client IP per facts/client-ip.md row 14.
+import { z } from 'zod';
+import type { CatalogEntry } from '../types.ts';
+import { apigwLimits, mapSourceIp, throttleSchema } from './apigw.ts';
+
+const settings = z.strictObject({
+  endpointType: z.enum(['regional', 'edge', 'private']).default('regional'),
+  integration: z.enum(['HTTP_PROXY']).default('HTTP_PROXY'),
+  /** Map context.identity.sourceIp into this request header (null = no mapping). */
+  sourceIpHeader: z.string().min(1).nullable().default(null),
+  throttle: throttleSchema.prefault({}),
+  /** Integration timeout: 29 s default (raisable for regional/private). */
+  timeoutS: z.number().min(0.05).max(300).default(29),
+  /** Cache size in GB (0 = no cache). */
+  cacheGb: z.union([z.literal(0), z.literal(0.5), z.literal(1.6), z.literal(6.1), z.literal(13.5), z.literal(28.4), z.literal(58.2), z.literal(118), z.literal(237)]).default(0),
+});
+export type ApigwRestSettings = z.infer<typeof settings>;
+
+export const apigwRest: CatalogEntry<ApigwRestSettings> = {
+  kind: 'apigw-rest',
+  title: 'API Gateway REST API',
+  summary: 'Regional REST API with an HTTP_PROXY integration over a VPC link to a private NLB.',
+  layer: 'L7',
+  managed: true,
+  settings,
+  describe: (s) => [
+    `${s.endpointType} REST API, ${s.integration} integration; client headers passed through (observed, undocumented)`,
+    s.sourceIpHeader ? `maps context.identity.sourceIp into ${s.sourceIpHeader}` : 'no source-IP mapping: the client IP is lost behind the VPC link',
+    `throttle ${s.throttle.rateRps} req/s, burst ${s.throttle.burst} (429); integration timeout ${s.timeoutS} s (504); payload 10 MB (413)`,
+  ],
+  apply: (env, s, ctx) => {
+    if (env.proxy.length) return { ok: false, status: 400, reason: 'API Gateway received bytes that are not HTTP' };
+    return { ok: true, env: { peer: ctx.self, proxy: [], headers: mapSourceIp(env, s.sourceIpHeader ?? undefined) } };
+  },
+  latency: () => ({ dist: 'lognormal', medianMs: 8, p99Ms: 35, confidence: 'low-medium', basis: 'facts/latency.md: REST regional same-region floor ~8 ms; practitioner estimates 10-20 ms' }),
+  limits: (s) => apigwLimits(s.throttle, s.timeoutS),
+  features: () => ({
+    wafAttachable: true,
+    tlsTermination: 'at API Gateway',
+    centralCertificates: 'ACM custom domain',
+    podAwareRouting: false,
+    weightedCanary: 'stage canary (percentage)',
+    lambdaRouting: true,
+  }),
+};

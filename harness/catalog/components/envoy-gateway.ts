@@ -1,0 +1,94 @@
+// Envoy Gateway (Envoy proxy) as the in-cluster gateway. Client IP rules: Envoy HTTP connection manager
+// (use_remote_address, xff_num_trusted_hops), proxy_protocol listener filter, Envoy Gateway ClientTrafficPolicy.
+import { z } from 'zod';
+import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, setHeader, xffList } from '../headers.ts';
+import { problem } from '../diag.ts';
+import { acceptConnection } from './gateway.ts';
+import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
+
+const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
+
+const settings = z.strictObject({
+  replicas: z.number().int().min(1).max(64).default(2),
+  /** Envoy default in Envoy Gateway: true (the socket peer is the remote address, appended to XFF). */
+  useRemoteAddress: z.boolean().default(true),
+  xffNumTrustedHops: z.number().int().min(0).max(10).default(0),
+  /** proxy_protocol listener filter. */
+  proxyProtocol: z.boolean().default(false),
+  /** ClientTrafficPolicy clientIPDetection.customHeader: take the client IP from this header. */
+  clientIpHeader: z.string().min(1).nullable().default(null),
+  /** ClientTrafficPolicy clientIPDetection.xForwardedFor.trustedCIDRs (instead of a hop count). */
+  trustedCidrs: z.array(cidr).default([]),
+  /** What realizes it locally: auto = a real envoy binary when installed, else the built-in emulation. */
+  realization: z.enum(['auto', 'envoy', 'builtin']).default('auto'),
+  capacityRpsPerReplica: z.number().positive().default(5000),
+});
+export type EnvoySettings = z.infer<typeof settings>;
+
+/** The client address Envoy trusts, per the HCM rules (counted before Envoy's own append). */
+export function envoyClientAddress(remote: string, xff: string[], s: EnvoySettings, customHeader?: string, networks?: NetworkMap): string {
+  if (s.clientIpHeader) return customHeader?.split(',')[0].trim() || remote;
+  if (s.trustedCidrs.length) {
+    if (!trusted(remote, s.trustedCidrs, networks)) return remote;
+    for (let i = xff.length - 1; i >= 0; i--) if (!trusted(xff[i], s.trustedCidrs, networks)) return xff[i];
+    return xff[0] ?? remote;
+  }
+  if (s.useRemoteAddress) {
+    if (s.xffNumTrustedHops === 0) return remote;
+    return xff.length >= s.xffNumTrustedHops ? xff[xff.length - s.xffNumTrustedHops] : remote;
+  }
+  // use_remote_address false: the (N+1)th entry from the right of XFF.
+  const idx = xff.length - 1 - s.xffNumTrustedHops;
+  return idx >= 0 ? xff[idx] : remote;
+}
+
+export const envoyGateway: CatalogEntry<EnvoySettings> = {
+  kind: 'envoy-gateway',
+  title: 'Envoy Gateway',
+  summary: 'Gateway API implementation on Envoy proxy: the in-cluster L7 gateway, behind an NLB/ALB or reached directly.',
+  layer: 'L7',
+  managed: false,
+  settings,
+  describe: (s) => [
+    `${s.replicas} replica(s); ${s.proxyProtocol ? 'proxy_protocol listener filter (PROXY required)' : 'no PROXY parsing'}`,
+    s.clientIpHeader
+      ? `client IP from header ${s.clientIpHeader}`
+      : s.trustedCidrs.length
+        ? `client IP: right-most X-Forwarded-For entry not in ${s.trustedCidrs.join(', ')}`
+        : `use_remote_address: ${s.useRemoteAddress}, xff_num_trusted_hops: ${s.xffNumTrustedHops}`,
+    'appends the remote address to X-Forwarded-For; sets x-lab-gateway-client-ip (the trusted client address)',
+  ],
+  apply: (env, s, ctx) => {
+    const acc = acceptConnection(env, s.proxyProtocol, 'Envoy');
+    if (!acc.ok) return acc;
+    const client = envoyClientAddress(acc.remote, xffList(env), s, s.clientIpHeader ? getHeader(env, s.clientIpHeader) : undefined, ctx.networks);
+    let headers = s.useRemoteAddress ? appendXff(env.headers, acc.remote) : env.headers;
+    headers = setHeader(headers, GATEWAY_CLIENT_HEADER, client);
+    return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
+  },
+  latency: () => ({ dist: 'lognormal', medianMs: 0.1, p99Ms: 0.5, confidence: 'medium', basis: 'facts/latency.md: Envoy per hop, Istio 1.20 ~0.11 ms p90 at 1k rps' }),
+  limits: (s) => [{ name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' }],
+  features: () => ({
+    wafAttachable: false,
+    tlsTermination: 'at the gateway (cert-manager / Secrets)',
+    centralCertificates: false,
+    podAwareRouting: true,
+    weightedCanary: 'HTTPRoute weights',
+    lambdaRouting: false,
+  }),
+  rules: (hop, chain) => {
+    const s = hop.settings as EnvoySettings;
+    const out: Diagnostic[] = [];
+    if (s.proxyProtocol) {
+      const upstreamLbs = chain.slice(0, hop.index).filter((h) => h.component === 'nlb' || h.component === 'clb');
+      const sends = upstreamLbs.some((h) => (h.component === 'nlb' ? h.settings.proxyProtocol === 'v2' && h.settings.controller !== 'in-tree' : h.settings.proxyProtocol === 'v1'));
+      if (!sends) {
+        out.push(problem('warning', 'gateway-proxy-never-sent', hop, ['settings', 'proxyProtocol'],
+          'the gateway requires a PROXY header but nothing in front of it sends one: every connection is closed (in-cluster callers too)',
+          'enable PROXY on the load balancer in the same change, or set proxyProtocol: false'));
+      }
+    }
+    return out;
+  },
+};

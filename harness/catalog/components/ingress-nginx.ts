@@ -1,0 +1,78 @@
+// ingress-nginx as the in-cluster L7 entry. Client IP rules: ConfigMap use-proxy-protocol,
+// use-forwarded-headers, compute-full-forwarded-for, proxy-real-ip-cidr (real_ip_recursive on), forwarded-for-header.
+import { z } from 'zod';
+import type { CatalogEntry, Diagnostic, Envelope } from '../types.ts';
+import { GATEWAY_CLIENT_HEADER, appendXff, setHeader, xffList } from '../headers.ts';
+import { problem } from '../diag.ts';
+import { acceptConnection } from './gateway.ts';
+import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
+
+const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
+
+const settings = z.strictObject({
+  replicas: z.number().int().min(1).max(64).default(2),
+  useProxyProtocol: z.boolean().default(false),
+  useForwardedHeaders: z.boolean().default(false),
+  computeFullForwardedFor: z.boolean().default(false),
+  /** set_real_ip_from; the ingress-nginx default trusts everyone. */
+  proxyRealIpCidr: z.array(cidr).min(1).default(['0.0.0.0/0']),
+  forwardedForHeader: z.string().min(1).default('X-Forwarded-For'),
+  realization: z.enum(['auto', 'nginx', 'builtin']).default('auto'),
+  capacityRpsPerReplica: z.number().positive().default(4000),
+});
+export type IngressNginxSettings = z.infer<typeof settings>;
+
+/** nginx realip with real_ip_recursive on: walk the header from the right past trusted addresses. */
+export function nginxClientAddress(remote: string, env: Envelope, s: IngressNginxSettings, proxySource?: string, networks?: NetworkMap): string {
+  const isTrusted = (ip: string) => trusted(ip, s.proxyRealIpCidr, networks);
+  if (s.useProxyProtocol && !s.useForwardedHeaders) return proxySource ?? remote;
+  if (!s.useForwardedHeaders || !isTrusted(remote)) return remote;
+  const list = xffList(env, s.forwardedForHeader.toLowerCase());
+  if (!list.length) return remote;
+  for (let i = list.length - 1; i >= 0; i--) if (!isTrusted(list[i])) return list[i];
+  return list[0];
+}
+
+export const ingressNginx: CatalogEntry<IngressNginxSettings> = {
+  kind: 'ingress-nginx',
+  title: 'ingress-nginx',
+  summary: 'The community NGINX ingress controller: the in-cluster L7 entry behind a CLB/NLB.',
+  layer: 'L7',
+  managed: false,
+  settings,
+  describe: (s) => [
+    `${s.replicas} replica(s); use-proxy-protocol: ${s.useProxyProtocol}, use-forwarded-headers: ${s.useForwardedHeaders}`,
+    s.useForwardedHeaders ? `trusts ${s.forwardedForHeader} from ${s.proxyRealIpCidr.join(', ')} (real_ip_recursive on)` : 'client IP: the connection (or PROXY) address',
+    `X-Forwarded-For to the app: ${s.computeFullForwardedFor ? 'incoming list + remote address' : 'the computed client address'}; sets X-Real-IP`,
+  ],
+  apply: (env, s, ctx) => {
+    const acc = acceptConnection(env, s.useProxyProtocol, 'nginx');
+    if (!acc.ok) return acc;
+    // The socket peer is what realip checks against proxy-real-ip-cidr; the PROXY source replaces it first.
+    const client = nginxClientAddress(acc.remote, env, s, env.proxy[0]?.source, ctx.networks);
+    let headers = s.computeFullForwardedFor ? appendXff(env.headers, acc.remote) : setHeader(env.headers, 'x-forwarded-for', client);
+    headers = setHeader(headers, 'x-real-ip', client);
+    headers = setHeader(headers, GATEWAY_CLIENT_HEADER, client);
+    return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
+  },
+  latency: () => ({ dist: 'lognormal', medianMs: 0.3, p99Ms: 2, confidence: 'low-medium', basis: 'facts/latency.md: NGINX ingress per hop, comparable to Envoy' }),
+  limits: (s) => [{ name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' }],
+  features: () => ({
+    wafAttachable: 'ModSecurity in the controller (not AWS WAF)',
+    tlsTermination: 'at ingress-nginx (Secrets)',
+    centralCertificates: false,
+    podAwareRouting: true,
+    weightedCanary: 'canary annotations',
+    lambdaRouting: false,
+  }),
+  rules: (hop) => {
+    const s = hop.settings as IngressNginxSettings;
+    const out: Diagnostic[] = [];
+    if (s.useForwardedHeaders && s.proxyRealIpCidr.some((c) => c.endsWith('/0'))) {
+      out.push(problem('warning', 'nginx-trusts-everyone', hop, ['settings', 'proxyRealIpCidr'],
+        'use-forwarded-headers with proxy-real-ip-cidr 0.0.0.0/0 trusts a client-forged X-Forwarded-For: the client IP is attacker-chosen',
+        'set proxyRealIpCidr to the load balancer / VPC subnets only (e.g. 10.0.0.0/16)'));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,48 @@
+// API Gateway VPC link: v1 (PrivateLink to an NLB, REST) or v2 (ENIs in the VPC, HTTP API and REST).
+import { z } from 'zod';
+import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { problem } from '../diag.ts';
+
+const settings = z.strictObject({
+  version: z.enum(['v1', 'v2']).default('v1'),
+});
+export type VpcLinkSettings = z.infer<typeof settings>;
+
+export const vpcLink: CatalogEntry<VpcLinkSettings> = {
+  kind: 'vpc-link',
+  title: 'API Gateway VPC link',
+  summary: 'Private integration path from API Gateway into the VPC. No fee of its own: you pay for the load balancer behind it.',
+  layer: 'L4',
+  managed: true,
+  settings,
+  describe: (s) =>
+    s.version === 'v1'
+      ? ['v1: PrivateLink endpoint service on an NLB; the NLB target sees the NLB address whatever preserve_client_ip says']
+      : ['v2: ENIs in your subnets; the load balancer sees the VPC-link ENI address as the source'],
+  apply: (env, s, ctx) => ({ ok: true, env: { ...env, peer: ctx.self, privateLink: s.version === 'v1' } }),
+  latency: () => ({ dist: 'lognormal', medianMs: 1.0, p99Ms: 4, confidence: 'low', basis: 'facts/latency.md: private integration, an NLB hop plus possible cross-AZ (estimate)' }),
+  limits: () => [],
+  features: () => ({}),
+  rules: (hop, chain) => {
+    const out: Diagnostic[] = [];
+    const s = hop.settings as VpcLinkSettings;
+    const prev = chain[hop.index - 1];
+    const next = chain[hop.index + 1];
+    if (!prev || (prev.component !== 'apigw-rest' && prev.component !== 'apigw-http')) {
+      out.push(problem('error', 'vpc-link-position', hop, ['component'], 'a VPC link must directly follow an API Gateway hop (apigw-rest or apigw-http)',
+        'move this hop right after the API Gateway hop, or remove it'));
+    }
+    if (prev?.component === 'apigw-http' && s.version === 'v1') {
+      out.push(problem('error', 'vpc-link-http-v1', hop, ['settings', 'version'], 'HTTP APIs use VPC link v2 only', 'set version: v2'));
+    }
+    if (next?.component === 'clb') {
+      out.push(problem('error', 'apigw-private-clb', hop, ['component'], 'API Gateway private integration cannot target a Classic Load Balancer',
+        'put an NLB (VPC link v1 or v2) or an ALB (VPC link v2) between API Gateway and the cluster'));
+    } else if (next && next.component !== 'nlb' && !(s.version === 'v2' && next.component === 'alb')) {
+      out.push(problem('error', 'vpc-link-target', hop, ['component'],
+        `a VPC link ${s.version} targets ${s.version === 'v1' ? 'a Network Load Balancer' : 'an NLB or ALB'}, not ${next.component}`,
+        s.version === 'v1' ? 'put an nlb hop after the VPC link' : 'put an nlb or alb hop after the VPC link'));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,62 @@
+// AWS WAF web ACL: evaluated inside the resource it is attached to (CloudFront, ALB, API Gateway REST).
+import { z } from 'zod';
+import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { getHeader } from '../headers.ts';
+import { problem } from '../diag.ts';
+
+const blockRule = z.strictObject({
+  name: z.string().min(1),
+  /** Block when this request header contains the text (case-insensitive). */
+  header: z.string().min(1),
+  contains: z.string().min(1),
+});
+
+const settings = z.strictObject({
+  /** Rules and rule groups in the web ACL (priced per rule). */
+  rules: z.number().int().min(0).max(1500).default(5),
+  blockRules: z.array(blockRule).default([]),
+  /** Rate-based rule: requests per 5 minutes per source IP before 403 (null = none). */
+  rateLimitPer5Min: z.number().int().min(10).nullable().default(null),
+});
+export type WafSettings = z.infer<typeof settings>;
+
+const ATTACHABLE = new Set(['cloudfront', 'alb', 'apigw-rest']);
+
+export const waf: CatalogEntry<WafSettings> = {
+  kind: 'waf',
+  title: 'AWS WAF',
+  summary: 'Web ACL evaluated by CloudFront, an ALB or an API Gateway REST stage; blocks with 403.',
+  layer: 'L7',
+  managed: true,
+  settings,
+  describe: (s) => [
+    `${s.rules} rule(s); ${s.blockRules.length} header block rule(s)${s.rateLimitPer5Min ? `; rate-based rule ${s.rateLimitPer5Min} req / 5 min / IP` : ''}`,
+    'evaluated inside the resource it is attached to; blocked requests get 403',
+  ],
+  apply: (env, s) => {
+    for (const r of s.blockRules) {
+      const v = getHeader(env, r.header);
+      if (v && v.toLowerCase().includes(r.contains.toLowerCase())) return { ok: false, status: 403, reason: `blocked by WAF rule ${r.name}` };
+    }
+    return { ok: true, env };
+  },
+  latency: () => ({ dist: 'lognormal', medianMs: 0.5, p99Ms: 3, confidence: 'low', basis: 'facts/latency.md: AWS WAF, no published data (estimate); more with body inspection' }),
+  limits: (s) => (s.rateLimitPer5Min ? [{ name: 'rate-based rule', value: s.rateLimitPer5Min, unit: 'req/5 min/IP', status: 403 }] : []),
+  features: () => ({}),
+  rules: (hop, chain) => {
+    const out: Diagnostic[] = [];
+    const prev = chain[hop.index - 1];
+    if (!prev || !ATTACHABLE.has(prev.component)) {
+      const what = prev ? `${prev.name} (${prev.component})` : 'nothing';
+      const why =
+        prev?.component === 'nlb' ? 'WAF cannot attach to a Network Load Balancer'
+        : prev?.component === 'clb' ? 'WAF cannot attach to a Classic Load Balancer'
+        : prev?.component === 'apigw-http' ? 'WAF cannot attach to an API Gateway HTTP API (REST only)'
+        : prev?.component === 'lattice' ? 'WAF cannot attach to VPC Lattice'
+        : 'WAF attaches only to CloudFront, an ALB or an API Gateway REST stage';
+      out.push(problem('error', 'waf-not-attachable', hop, ['component'], `${why}; here it follows ${what}`,
+        'place the waf hop directly after a cloudfront, alb or apigw-rest hop, or put an ALB/CloudFront in front'));
+    }
+    return out;
+  },
+};

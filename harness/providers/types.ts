@@ -1,0 +1,42 @@
+// One interface for every realization of a scenario: local (loopback processes), kind, eks, model.
+import type { HopRealization } from '../result/types.ts';
+import type { LoadTarget } from '../load/types.ts';
+import type { Scenario } from '../scenario/model.ts';
+
+export type ProviderName = 'local' | 'kind' | 'eks' | 'model';
+
+export interface ProvisionOptions {
+  /** Unique per run; providers derive names/addresses from it so parallel runs never collide. */
+  runId: string;
+  signal?: AbortSignal;
+  /** Inject each hop's modeled latency (default true). false measures the lab's own overhead per hop. */
+  injectLatency: boolean;
+  /** Seed for every random choice (latency samples, weighted routing). */
+  seed: number;
+  log: (line: string) => void;
+}
+
+export interface Realized {
+  /** Where the client sends traffic. */
+  entry: LoadTarget;
+  /** Client source addresses to use (127.x locally). */
+  sources: string[];
+  hops: HopRealization[];
+  /** Response headers the echo service sets, for the load driver's observe option. */
+  observe: { clientIpHeader: string; tallyHeaders: string[] };
+  /** Tool and data-plane versions used (nginx, haproxy, envoy, ...). */
+  tools: Record<string, string>;
+  /** Processes started (pid and what), for teardown checks and the report. */
+  processes: Array<{ pid: number; what: string }>;
+  /** Errors hops reported while running (crashes, restarts); filled in as they happen. */
+  incidents: string[];
+  /** Stops everything provision started. Idempotent; safe to call from a signal handler. */
+  teardown(): Promise<void>;
+}
+
+export interface Provider {
+  name: ProviderName;
+  /** Whether this machine can realize scenarios with this provider, and if not, what to do. */
+  available(): Promise<{ ok: true } | { ok: false; reason: string; hint: string }>;
+  provision(scenario: Scenario, opts: ProvisionOptions): Promise<Realized>;
+}

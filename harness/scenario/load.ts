@@ -1,0 +1,105 @@
+// Strict scenario loading: YAML syntax, schema, then domain rules. Every problem is reported at once, each
+// with file, line, column, field path, what is wrong and what to do.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { CATALOG } from '../catalog/index.ts';
+import type { Diagnostic, HopRef } from '../catalog/types.ts';
+import { scenarioSchema, type ScenarioDoc } from './schema.ts';
+import { explainIssue } from './messages.ts';
+import { formatPath, type LocatedDiagnostic } from './diagnostics.ts';
+import { locate } from './positions.ts';
+import { structuralRules } from './rules.ts';
+import type { ResolvedHop, Scenario } from './model.ts';
+
+export interface LoadResult {
+  scenario?: Scenario;
+  diagnostics: LocatedDiagnostic[];
+}
+
+export function loadScenarioFile(file: string): LoadResult {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      diagnostics: [{
+        severity: 'error', code: 'file-unreadable', file, line: 1, column: 1, field: '(file)',
+        message: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code})`,
+        hint: 'pass a path to a scenario YAML file, or a scenario name from `exposure-lab list`',
+      }],
+    };
+  }
+  return loadScenarioText(source, file);
+}
+
+export function loadScenarioText(source: string, file: string): LoadResult {
+  const lc = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: LocatedDiagnostic[] = [];
+  for (const err of doc.errors) {
+    const p = lc.linePos(err.pos[0]);
+    diagnostics.push({
+      severity: 'error', code: 'yaml-syntax', file, line: p.line, column: p.col, field: '(syntax)',
+      message: err.message.split('\n')[0],
+      hint: err.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax (indentation with spaces, "key: value")',
+    });
+  }
+  if (diagnostics.length) return { diagnostics };
+
+  const data = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', file, line: 1, column: 1, field: '(document)', message: 'the document is not a YAML mapping', hint: 'start from a file in scenarios/ (apiVersion, kind, metadata, spec)' }] };
+  }
+  const parsed = scenarioSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      for (const ex of explainIssue(issue, scenarioSchema, data)) {
+        const path = ex.atKey ? [...issue.path, ex.atKey] : issue.path;
+        const pos = locate(doc, lc, path, !!ex.atKey);
+        diagnostics.push({ severity: 'error', code: `schema-${issue.code}`, file, line: pos.line, column: pos.column, field: formatPath(path), message: ex.message, hint: ex.hint });
+      }
+    }
+    return { diagnostics: sortDiagnostics(diagnostics) };
+  }
+
+  const sdoc = parsed.data as ScenarioDoc;
+  const refs: HopRef[] = sdoc.spec.chain.map((h, index) => ({ index, name: h.name ?? h.component, component: h.component, settings: h.settings }));
+  const ruleProblems: Diagnostic[] = [...structuralRules(sdoc, refs, file)];
+  if (!ruleProblems.some((d) => d.severity === 'error' && d.code.startsWith('chain-'))) {
+    for (const ref of refs) ruleProblems.push(...(CATALOG[ref.component].rules?.(ref, refs) ?? []));
+  }
+  for (const d of ruleProblems) {
+    const pos = locate(doc, lc, d.path);
+    diagnostics.push({ severity: d.severity, code: d.code, file, line: pos.line, column: pos.column, field: formatPath(d.path), message: d.message, hint: d.hint });
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted };
+
+  const hops: ResolvedHop[] = sdoc.spec.chain.map((h, index) => {
+    const entry = CATALOG[h.component];
+    const base = entry.latency(h.settings);
+    const latency = h.latency
+      ? { ...base, medianMs: h.latency.medianMs, p99Ms: h.latency.p99Ms, overridden: true, basis: h.latency.basis ?? `overridden in ${basename(file)}`, confidence: base.confidence }
+      : base;
+    return { index, name: refs[index].name, component: h.component, entry, settings: h.settings, latency };
+  });
+  const svc = hops[hops.length - 1].settings;
+  const hasGateway = hops.some((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
+  const scenario: Scenario = {
+    file,
+    sha256: createHash('sha256').update(source).digest('hex'),
+    name: sdoc.metadata.name,
+    doc: sdoc,
+    cluster: sdoc.spec.cluster,
+    hops,
+    appClientIpFrom: svc.clientIpFrom === 'auto' ? (hasGateway ? 'gateway' : 'socket') : svc.clientIpFrom,
+  };
+  return { scenario, diagnostics: sorted };
+}
+
+function sortDiagnostics(ds: LocatedDiagnostic[]): LocatedDiagnostic[] {
+  return [...ds].sort((a, b) => a.line - b.line || a.column - b.column);
+}
