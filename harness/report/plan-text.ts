@@ -1,0 +1,74 @@
+// The hop chain of a scenario as a person wants to read it before a run: behaviour, latency model, limits, warnings.
+import type { Scenario } from '../scenario/model.ts';
+import type { LocatedDiagnostic } from '../scenario/diagnostics.ts';
+import { FEATURE_LABELS, type Features } from '../catalog/types.ts';
+import { predictClientIp } from '../catalog/predict.ts';
+
+export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
+  const out: string[] = [];
+  const m = s.doc.metadata;
+  out.push(`${m.name}: ${m.title}`, '', wrap(m.description.trim(), 100), '');
+  out.push(`cluster: ${s.cluster.nodes} node(s) in ${s.cluster.azs} AZ(s), ${s.cluster.services} service(s)`, '');
+  s.hops.forEach((h, i) => {
+    const l = h.latency;
+    out.push(`${i + 1}. ${h.name} [${h.component}, ${h.entry.layer}${h.entry.managed ? ', managed AWS' : ''}]`);
+    for (const d of h.entry.describe(h.settings)) out.push(`     ${d}`);
+    if (h.component !== 'client' && (l.medianMs > 0 || l.p99Ms > 0)) {
+      out.push(`     latency (modeled): median ${l.medianMs} ms, p99 ${l.p99Ms} ms, lognormal; confidence ${l.confidence}${l.overridden ? ' (overridden)' : ''}`);
+      if (l.newConnection) out.push(`     new connection: +${l.newConnection.medianMs} ms median, +${l.newConnection.p99Ms} ms p99`);
+      out.push(`     basis: ${l.basis}`);
+    }
+    for (const lim of h.entry.limits(h.settings)) out.push(`     limit: ${lim.name} ${lim.value} ${lim.unit}${lim.status ? ` (-> ${lim.status})` : ''}${lim.note ? `; ${lim.note}` : ''}`);
+    if (i < s.hops.length - 1) out.push('     |');
+  });
+  out.push('');
+  const modeled = s.hops.reduce((a, h) => a + (h.component === 'client' ? 0 : h.latency.medianMs), 0);
+  out.push(`sum of modeled medians: ${round(modeled)} ms (modeled; medians do not add exactly, the run measures the real sum)`);
+  const p = predictClientIp(s);
+  out.push(`client IP the application sees (predicted from the catalog): ${p.summary}`);
+  out.push('', 'features (review table):');
+  const feats = combinedFeatures(s);
+  for (const k of Object.keys(FEATURE_LABELS) as Array<keyof Features>) out.push(`  ${FEATURE_LABELS[k].padEnd(28)} ${fmtFeature(feats[k])}`);
+  out.push('', 'trade-offs:');
+  for (const [k, v] of Object.entries(m.tradeoffs)) out.push(`  ${k.padEnd(16)} ${v}`);
+  if (warnings.length) {
+    out.push('', 'warnings:');
+    for (const w of warnings) out.push(`  ${w.field}: ${w.message}\n    hint: ${w.hint}`);
+  }
+  return out.join('\n');
+}
+
+/** The topology's feature row: the first hop that offers a feature provides it. */
+export function combinedFeatures(s: Scenario): Features {
+  const out: Features = {};
+  for (const h of s.hops) {
+    const f = h.entry.features(h.settings);
+    for (const k of Object.keys(FEATURE_LABELS) as Array<keyof Features>) {
+      if (f[k] && !out[k]) out[k] = typeof f[k] === 'string' ? `${f[k]} (${h.name})` : `${h.name}`;
+    }
+  }
+  for (const k of Object.keys(FEATURE_LABELS) as Array<keyof Features>) if (!out[k]) out[k] = false;
+  return out;
+}
+
+function fmtFeature(v: Features[keyof Features]): string {
+  return v === false || v === undefined ? 'no' : v === true ? 'yes' : `yes: ${v}`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function wrap(text: string, width: number): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if ((cur + ' ' + w).trim().length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = (cur + ' ' + w).trim();
+  }
+  if (cur) lines.push(cur);
+  return lines.join('\n');
+}
