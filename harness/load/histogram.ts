@@ -64,7 +64,9 @@ export function summarize(hist: Histogram): LatencySummary {
     p90: usToMs(hist.getValueAtPercentile(90)),
     p99: usToMs(hist.getValueAtPercentile(99)),
     p999: usToMs(hist.getValueAtPercentile(99.9)),
-    max: usToMs(hist.maxValue),
+    // Bucket-level max (not the exact recorded one, which encoding drops) so a summary is the same
+    // whether computed live, after decoding, or after merging.
+    max: usToMs(hist.getValueAtPercentile(100)),
     mean: Math.round(hist.mean) / 1000,
     min: usToMs(hist.minNonZeroValue),
     stdev: Math.round(hist.stdDeviation) / 1000,
