@@ -70,4 +70,6 @@ export interface LoadOutcome {
   validity: Validity;
   /** True when the run was stopped early (Ctrl-C, abort signal); figures cover what completed. */
   interrupted: boolean;
+  /** Figures this driver cannot provide (e.g. a k6 summary has no histogram); their fields are left empty. */
+  missing?: string[];
 }

@@ -24,7 +24,8 @@ export interface ValidityInput {
   late: number;
   unsent: number;
   maxSendLagMs: number;
-  driverCpuPercent: number;
+  /** Undefined when the driver does not report it (k6 summaries): noted, not assumed fine. */
+  driverCpuPercent?: number;
   interrupted: boolean;
 }
 
@@ -55,7 +56,9 @@ export function judge(v: ValidityInput): BuiltinValidity {
   if (v.scheduled > 0 && v.unsent / v.scheduled > MAX_UNSENT_FRACTION) {
     reasons.push(`${v.unsent} requests (${pct(v.unsent / v.scheduled)}) were never sent (maximum ${pct(MAX_UNSENT_FRACTION)}): raise maxConnections or lower the rate`);
   }
-  if (v.driverCpuPercent > MAX_DRIVER_CPU_PERCENT) {
+  if (v.driverCpuPercent === undefined) {
+    notes.push('driver CPU was not measured: saturation of the load generator cannot be ruled out');
+  } else if (v.driverCpuPercent > MAX_DRIVER_CPU_PERCENT) {
     reasons.push(`driver CPU ${v.driverCpuPercent.toFixed(0)}% of all cores (maximum ${MAX_DRIVER_CPU_PERCENT}%): the driver is saturated`);
   }
   if (errorRatio > MAX_ERROR_RATIO) {
