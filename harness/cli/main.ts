@@ -27,8 +27,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(pkg.default.version);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) throw new UserError(`unknown command "${name}"`, `commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  const ref = COMMANDS.find((c) => c.name === name);
+  if (!ref) throw new UserError(`unknown command "${name}"`, `commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  const cmd = await ref.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(cmd.help);
     return 0;

@@ -34,8 +34,20 @@ export interface Realized {
   teardown(): Promise<void>;
 }
 
+export interface Simulated {
+  outcome: import('../load/types.ts').LoadOutcome;
+  hops: HopRealization[];
+  /** Calibration, seeds, model assumptions: recorded in result.json. */
+  notes: string[];
+}
+
 export interface Provider {
   name: ProviderName;
+  /**
+   * Providers without processes (model) compute the run instead of provisioning: runBench calls this in
+   * place of provision() + a load driver. Every figure it returns is modeled.
+   */
+  simulate?(scenario: Scenario, plan: import('../load/types.ts').LoadPlan, opts: ProvisionOptions): Promise<Simulated>;
   /** Whether this machine can realize scenarios with this provider, and if not, what to do. */
   available(): Promise<{ ok: true } | { ok: false; reason: string; hint: string }>;
   provision(scenario: Scenario, opts: ProvisionOptions): Promise<Realized>;

@@ -148,5 +148,7 @@ export interface RunResult {
   cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string };
   validity: Validity;
   warnings: string[];
+  /** Set when the run failed; figures then cover what was measured before the failure. */
+  error?: string;
   findings?: Array<{ severity: 'info' | 'warning' | 'critical'; title: string; detail: string; fix?: string }>;
 }

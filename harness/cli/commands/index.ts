@@ -1,9 +1,18 @@
-// Every CLI command, in the order `exposure-lab --help` lists them.
+// Every CLI command, in the order `exposure-lab --help` lists them. Modules load only when their command
+// runs, so a quick `list` does not pay for the load driver or the emulation.
 import type { Command } from '../command.ts';
-import { list } from './list.ts';
-import { validate } from './validate.ts';
-import { plan } from './plan.ts';
-import { catalog } from './catalog.ts';
-import { schema } from './schema.ts';
 
-export const COMMANDS: Command[] = [list, validate, plan, catalog, schema];
+export interface CommandRef {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: CommandRef[] = [
+  { name: 'bench', summary: 'run one scenario under load; writes reports/runs/<UTC time>-<scenario>/ (folder printed last)', load: async () => (await import('./bench.ts')).bench },
+  { name: 'list', summary: 'list the scenarios in scenarios/ with their path of a request', load: async () => (await import('./list.ts')).list },
+  { name: 'validate', summary: 'check scenario files: schema, then AWS/Kubernetes domain rules (exit 1 on errors)', load: async () => (await import('./validate.ts')).validate },
+  { name: 'plan', summary: 'show a scenario hop by hop: behaviour, modeled latency, limits, features, warnings', load: async () => (await import('./plan.ts')).plan },
+  { name: 'catalog', summary: 'list the component catalog: kinds, layer, default latency model and its confidence', load: async () => (await import('./catalog.ts')).catalog },
+  { name: 'schema', summary: 'print the JSON Schema of scenario files (committed as infra/schemas/scenario.schema.json)', load: async () => (await import('./schema.ts')).schema },
+];

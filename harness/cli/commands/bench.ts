@@ -1,0 +1,88 @@
+import type { Command } from '../command.ts';
+import { numberOption, parseOptions } from '../command.ts';
+import { UserError } from '../../lib/errors.ts';
+import { BENCH_DEFAULTS, runBench } from '../../run/bench.ts';
+import { interruptible } from '../interrupt.ts';
+import { ms, pct } from '../../report/format.ts';
+import type { ProviderName } from '../../providers/types.ts';
+
+const PROVIDERS = ['local', 'kind', 'eks', 'model'];
+
+export const bench: Command = {
+  name: 'bench',
+  summary: 'run one scenario under load and write reports/runs/<UTC time>-<scenario>/ (prints the folder last)',
+  help: `Usage: exposure-lab bench <scenario|file> [options]
+
+Realizes the scenario (default: on this machine, every hop a real process on loopback), drives an
+open-model constant-arrival-rate load, measures latency, throughput and client IP retention, probes
+for spoofing, prices the run, and writes result.json + report.md (+ report.html). The run folder is
+the last line on stdout. Ctrl-C stops the load, tears down every process and still writes the result.
+
+Options (defaults in brackets):
+  --provider <local|kind|eks|model>   where to realize it [${BENCH_DEFAULTS.provider}]
+  --rate <req/s>                      target arrival rate [${BENCH_DEFAULTS.rate}]
+  --duration <s>                      measured duration, after warm-up [${BENCH_DEFAULTS.durationS}]
+  --warmup <s>                        warm-up excluded from results [${BENCH_DEFAULTS.warmupS}]
+  --driver <builtin|k6>               load driver [${BENCH_DEFAULTS.driver}]
+  --connection <keep-alive|new-connection>   override the scenario client's mode [scenario's]
+  --profile <file>                    traffic profile used to price the run [${BENCH_DEFAULTS.profile}]
+  --no-latency                        inject no modeled latency: measures the lab's own overhead [inject]
+  --seed <n>                          seed for latency samples and routing [${BENCH_DEFAULTS.seed}]
+  --out <dir>                         parent folder of run folders [${BENCH_DEFAULTS.outDir}]
+
+Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
+  async run(argv) {
+    const { values, positionals } = parseOptions('bench', argv, {
+      provider: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      driver: { type: 'string' },
+      connection: { type: 'string' },
+      profile: { type: 'string' },
+      'no-latency': { type: 'boolean' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const scenario = positionals[0];
+    if (!scenario) throw new UserError('bench: which scenario?', 'exposure-lab bench public-nlb (names: exposure-lab list)');
+    const provider = (values.provider || BENCH_DEFAULTS.provider) as ProviderName;
+    if (!PROVIDERS.includes(provider)) throw new UserError(`bench: unknown provider "${provider}"`, `use one of: ${PROVIDERS.join(', ')}`);
+    const driver = values.driver || BENCH_DEFAULTS.driver;
+    if (driver !== 'builtin' && driver !== 'k6') throw new UserError(`bench: unknown driver "${driver}"`, 'use builtin or k6');
+    const connection = values.connection;
+    if (connection && connection !== 'keep-alive' && connection !== 'new-connection') throw new UserError(`bench: unknown connection mode "${connection}"`, 'use keep-alive or new-connection');
+    const log = (s: string) => console.error(s);
+    const intr = interruptible(log);
+    try {
+      const { dir, result } = await runBench({
+        scenario,
+        provider,
+        driver,
+        rate: numberOption('bench', 'rate', values.rate, BENCH_DEFAULTS.rate, 0.1),
+        durationS: numberOption('bench', 'duration', values.duration, BENCH_DEFAULTS.durationS, 0.5),
+        warmupS: numberOption('bench', 'warmup', values.warmup, BENCH_DEFAULTS.warmupS, 0),
+        connectionMode: connection as 'keep-alive' | 'new-connection' | undefined,
+        profile: values.profile || BENCH_DEFAULTS.profile,
+        outDir: values.out || BENCH_DEFAULTS.outDir,
+        injectLatency: !values['no-latency'],
+        seed: numberOption('bench', 'seed', values.seed, BENCH_DEFAULTS.seed, 0),
+        signal: intr.signal,
+        log,
+        progress: true,
+      });
+      const l = result.latencyMs;
+      console.log(`${result.scenario} (${result.provider}): ${result.load.requests} requests, ${result.load.achievedRps.toFixed(1)}/${result.load.targetRps} req/s, errors ${result.load.errors}`);
+      console.log(`latency ms (${l.fidelity}): p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`);
+      console.log(`client IP retained (${result.clientIp.fidelity}): ${pct(result.clientIp.retentionRatio)} of ${result.clientIp.checked}`);
+      if (result.spoofing?.some((s) => s.spoofable)) console.log(`SPOOFABLE: ${result.spoofing.filter((s) => s.spoofable).map((s) => s.probe).join('; ')}`);
+      if (result.cost) console.log(`monthly cost (${result.cost.fidelity}, profile ${result.cost.profile}): $${result.cost.monthlyUsd.toFixed(2)}`);
+      if (!result.validity.valid) console.log(`INVALID RUN: ${result.validity.reasons.join('; ')}`);
+      console.log(dir);
+      if (result.meta.interrupted) return 130;
+      return result.error ? 1 : 0;
+    } finally {
+      intr.dispose();
+    }
+  },
+};

@@ -1,0 +1,79 @@
+// report.md of one run: reads well in a pull request. Rendered from result.json alone.
+import type { RunResult } from '../result/types.ts';
+import { ms, pct, usd } from './format.ts';
+
+export function renderRunMarkdown(r: RunResult): string {
+  const L: string[] = [];
+  const f = r.latencyMs.fidelity;
+  L.push(`# ${r.scenario} (${r.provider})`, '');
+  L.push(`Run ${r.meta.startedAt} to ${r.meta.endedAt}, lab ${r.meta.labVersion}${r.meta.gitRevision ? ` @ ${r.meta.gitRevision}` : ''}, host ${r.meta.host.hostname} (${r.meta.host.cpus} CPU, Node ${r.meta.host.node}).`, '');
+  if (!r.validity.valid) {
+    L.push('> **INVALID RUN: do not read these figures as a normal result.**');
+    for (const reason of r.validity.reasons) L.push(`> - ${reason}`);
+    L.push('');
+  }
+  L.push('Fidelity: **measured** = real traffic through a real component; **emulated** = real traffic through the lab\'s emulation of a managed AWS component (with modeled latency injected); **modeled** = computed.', '');
+  L.push('## Load', '');
+  L.push('| figure | value | fidelity |', '|---|---|---|');
+  L.push(`| driver / executor | ${r.load.driver} / ${r.load.executor} | |`);
+  L.push(`| target rate | ${r.load.targetRps} req/s | |`);
+  L.push(`| achieved rate | ${r.load.achievedRps.toFixed(1)} req/s (${pct(r.validity.achievedRatio)}) | ${r.load.fidelity} |`);
+  L.push(`| requests (after ${r.load.warmupS} s warm-up) | ${r.load.requests} over ${r.load.durationS.toFixed(1)} s | ${r.load.fidelity} |`);
+  L.push(`| errors | ${r.load.errors}${errorDetail(r)} | ${r.load.fidelity} |`);
+  L.push(`| connections | ${r.load.connectionMode}, ${r.load.newConnections} new, max ${r.load.maxConcurrentConnections} concurrent, ${r.load.sources} source addresses | ${r.load.fidelity} |`);
+  L.push(`| late / unsent requests | ${r.validity.lateRequests} / ${r.validity.unsentRequests} | ${r.load.fidelity} |`);
+  if (r.validity.driverCpuPercent !== undefined) L.push(`| driver CPU | ${r.validity.driverCpuPercent.toFixed(0)}% | measured |`);
+  L.push('');
+  L.push('## Latency (ms, from intended send time)', '');
+  L.push('| p50 | p90 | p99 | max | mean | fidelity |', '|---|---|---|---|---|---|');
+  L.push(`| ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.latencyMs.mean)} | ${f} |`, '');
+  if (r.floor) L.push(`Lab floor (direct control run): p50 ${ms(r.floor.latencyMs.p50)} ms, p99 ${ms(r.floor.latencyMs.p99)} ms. ${r.floor.note}`, '');
+  L.push('## Client IP', '');
+  L.push(`${r.clientIp.retained} of ${r.clientIp.checked} requests: the application saw the true client address (${pct(r.clientIp.retentionRatio)} retained, ${r.clientIp.fidelity}).`);
+  if (r.clientIp.observedOther?.length) L.push(`Instead it saw: ${r.clientIp.observedOther.slice(0, 5).map((o) => `${o.ip} (${o.count})`).join(', ')}.`);
+  L.push('');
+  if (r.spoofing?.length) {
+    L.push('## Spoofing probes', '', '| probe | client claimed | application saw | spoofable | status | fix |', '|---|---|---|---|---|---|');
+    for (const s of r.spoofing) L.push(`| ${s.probe} | ${s.forged} | ${s.appSaw ?? '-'} | ${s.spoofable ? '**yes**' : 'no'} | ${s.status ?? '-'} | ${s.fix ?? ''} |`);
+    L.push('');
+  }
+  if (r.weights?.length) {
+    L.push('## Weighted routing', '', '| version | requests | share | 95% CI | expected |', '|---|---|---|---|---|');
+    for (const w of r.weights) L.push(`| ${w.version} | ${w.count} | ${pct(w.share)} | ${pct(w.ci95[0])} - ${pct(w.ci95[1])} | ${w.expected !== undefined ? pct(w.expected) : ''} |`);
+    L.push('');
+  }
+  L.push('## Hops', '', '| hop | component | realized by | fidelity | injected latency (modeled) |', '|---|---|---|---|---|');
+  for (const h of r.hops) {
+    const inj = h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none';
+    L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} |`);
+  }
+  L.push('');
+  if (r.cost) {
+    L.push(`## Monthly cost (${r.cost.fidelity}: ${r.cost.basis})`, '', `Profile ${r.cost.profile}, region ${r.cost.region}: **${usd(r.cost.monthlyUsd)} per month**.`, '');
+    L.push('| component | item | quantity | unit | unit price | monthly |', '|---|---|---|---|---|---|');
+    for (const l of r.cost.lines) L.push(`| ${l.component} | ${l.item} | ${fmtQty(l.quantity)} | ${l.unit} | $${l.unitPriceUsd} | ${usd(l.monthlyUsd)} |`);
+    L.push('');
+  }
+  if (r.findings?.length) {
+    L.push('## Findings', '');
+    for (const fi of r.findings) L.push(`- **${fi.severity}**: ${fi.title}. ${fi.detail}${fi.fix ? ` Fix: ${fi.fix}` : ''}`);
+    L.push('');
+  }
+  if (r.warnings.length) {
+    L.push('## Scenario warnings', '');
+    for (const w of r.warnings) L.push(`- ${w}`);
+    L.push('');
+  }
+  return L.join('\n');
+}
+
+function errorDetail(r: RunResult): string {
+  const e = r.load.errorsByKind;
+  const parts = Object.entries({ connect: e.connect, timeout: e.timeout, reset: e.reset, '4xx': e.status4xx, '5xx': e.status5xx, other: e.other }).filter(([, v]) => v > 0);
+  const codes = Object.entries(e.byStatus ?? {}).map(([k, v]) => `${k}: ${v}`);
+  return parts.length ? ` (${parts.map(([k, v]) => `${k} ${v}`).join(', ')}${codes.length ? `; ${codes.join(', ')}` : ''})` : '';
+}
+
+function fmtQty(q: number): string {
+  return Number.isInteger(q) ? q.toLocaleString('en-US') : q.toLocaleString('en-US', { maximumFractionDigits: 4 });
+}

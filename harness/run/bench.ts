@@ -1,0 +1,148 @@
+// One bench run, start to finish: load the scenario, realize it with a provider, drive load, probe, price,
+// and write the run folder. Teardown always happens, and whatever was measured is always written.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenarioOrThrow } from '../scenario/resolve.ts';
+import { getProvider } from '../providers/index.ts';
+import type { ProviderName, Realized } from '../providers/types.ts';
+import type { LoadOutcome, LoadPlan } from '../load/types.ts';
+import { runLoad } from '../load/index.ts';
+import type { HopRealization, RunResult } from '../result/types.ts';
+import { UserError } from '../lib/errors.ts';
+import { buildResult } from './result-builder.ts';
+import { runFolderName } from './ids.ts';
+import { gitRevision, hostInfo, labVersion } from './meta.ts';
+import { writeResult } from '../report/store.ts';
+import { renderRunMarkdown } from '../report/markdown.ts';
+import type { Scenario } from '../scenario/model.ts';
+
+export interface BenchOptions {
+  scenario: string;
+  provider: ProviderName;
+  driver: 'builtin' | 'k6';
+  /** Target request rate (req/s) of the constant-arrival-rate executor. */
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  /** Overrides the scenario client's connection mode. */
+  connectionMode?: 'keep-alive' | 'new-connection';
+  /** Cost profile used to price the run. */
+  profile?: string;
+  outDir: string;
+  injectLatency: boolean;
+  seed: number;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+  /** Live progress on stderr (TTY only). */
+  progress?: boolean;
+}
+
+export const BENCH_DEFAULTS = {
+  provider: 'local' as ProviderName,
+  driver: 'builtin' as const,
+  rate: 200,
+  durationS: 10,
+  warmupS: 2,
+  outDir: 'reports/runs',
+  seed: 1,
+  profile: 'profiles/medium.yaml',
+};
+
+export function planFor(scenario: Scenario, o: Pick<BenchOptions, 'rate' | 'durationS' | 'warmupS' | 'connectionMode'>): LoadPlan {
+  const client = scenario.hops[0].settings;
+  return {
+    executor: { kind: 'constant-arrival-rate', rate: o.rate, durationS: o.durationS },
+    warmupS: o.warmupS,
+    target: { host: '127.0.0.1', port: 0, path: '/' },
+    sources: [],
+    requestsPerSource: client.requestsPerSource,
+    connectionMode: o.connectionMode ?? client.connectionMode,
+    method: 'GET',
+    requestBodyBytes: 0,
+    timeoutMs: 5000,
+    workers: 0,
+    maxConnections: 512,
+    intervalS: 1,
+  };
+}
+
+export async function runBench(o: BenchOptions): Promise<{ dir: string; result: RunResult }> {
+  const warnings: string[] = [];
+  const scenario = loadScenarioOrThrow(o.scenario, (w) => {
+    warnings.push(`${w.field}: ${w.message} (hint: ${w.hint})`);
+    o.log(`warning: ${w.file}:${w.line}: ${w.field}: ${w.message}`);
+  });
+  const provider = getProvider(o.provider);
+  const avail = await provider.available();
+  if (!avail.ok) throw new UserError(`provider ${o.provider} cannot run here: ${avail.reason}`, avail.hint);
+
+  const startedAt = new Date();
+  const dir = join(o.outDir, runFolderName(scenario.name, startedAt));
+  mkdirSync(dir, { recursive: true });
+  const plan = planFor(scenario, o);
+  plan.progress = o.progress;
+  const popts = { runId: `${startedAt.getTime().toString(36)}-${process.pid}`, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log };
+
+  let realized: Realized | undefined;
+  let outcome: LoadOutcome | null = null;
+  let hops: HopRealization[] = [];
+  let error: string | undefined;
+  const tools: Record<string, string> = {};
+  const notes: string[] = [];
+  try {
+    if (provider.simulate) {
+      const sim = await provider.simulate(scenario, plan, popts);
+      outcome = sim.outcome;
+      hops = sim.hops;
+      notes.push(...sim.notes);
+    } else {
+      o.log(`provisioning ${scenario.name} with provider ${o.provider}...`);
+      const r = await provider.provision(scenario, popts);
+      realized = r;
+      hops = r.hops;
+      Object.assign(tools, r.tools);
+      plan.target = r.entry;
+      plan.sources = r.sources;
+      plan.observe = r.observe;
+      o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
+      outcome = await runLoad(plan, { driver: o.driver, signal: o.signal });
+    }
+  } catch (e) {
+    if (e instanceof UserError && !realized) throw e;
+    error = (e as Error).message;
+    o.log(`run failed: ${error}`);
+  } finally {
+    if (realized) {
+      await realized.teardown();
+      o.log('torn down every process the run started');
+    }
+  }
+  const interrupted = !!o.signal?.aborted || !!outcome?.interrupted;
+  const result = buildResult({
+    scenario,
+    provider: o.provider,
+    plan,
+    outcome,
+    hops,
+    startedAt,
+    endedAt: new Date(),
+    meta: {
+      labVersion: labVersion(),
+      gitRevision: gitRevision(),
+      host: hostInfo(),
+      tools,
+      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: plan.connectionMode, notes },
+    },
+    interrupted,
+    error,
+    incidents: realized?.incidents ?? [],
+    warnings,
+  });
+  writeRunFolder(dir, result);
+  return { dir, result };
+}
+
+export function writeRunFolder(dir: string, result: RunResult): void {
+  writeResult(dir, result);
+  writeFileSync(join(dir, 'report.md'), renderRunMarkdown(result));
+}

@@ -1,0 +1,126 @@
+// Scenario loading and validation, driven by fixture files: exact locations and messages.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadScenarioFile, loadScenarioText } from '../../harness/scenario/load.ts';
+import { scenarioNames, scenarioPath } from '../../harness/scenario/resolve.ts';
+import { scenarioJsonSchema } from '../../harness/scenario/schema.ts';
+
+const fx = (name: string) => join(__dirname, '..', 'fixtures', 'scenarios', name);
+type Row = [severity: string, line: number, column: number, field: string, message: RegExp, hint?: RegExp];
+
+function expectDiagnostics(file: string, rows: Row[]) {
+  const { diagnostics } = loadScenarioFile(fx(file));
+  expect(diagnostics.map((d) => [d.severity, d.line, d.column, d.field])).toEqual(rows.map((r) => r.slice(0, 4)));
+  rows.forEach((r, i) => {
+    expect(diagnostics[i].message).toMatch(r[4]);
+    if (r[5]) expect(diagnostics[i].hint).toMatch(r[5]);
+    expect(diagnostics[i].file).toBe(fx(file));
+  });
+}
+
+describe('scenario loading: invalid fixtures report every problem at once, located', () => {
+  it('unknown keys at three levels, with did-you-mean and the allowed keys', () => {
+    expectDiagnostics('invalid-unknown-keys.yaml', [
+      ['error', 8, 3, 'metadata.owner', /unknown key "owner"/, /allowed keys here: name, title/],
+      ['error', 14, 9, 'spec.chain[1].settings.targetTyp', /unknown key "targetTyp"/, /did you mean "targetType"\?/],
+      ['error', 17, 7, 'spec.chain[2].replicas', /unknown key "replicas"/, /component, name, settings, latency/],
+    ]);
+  });
+
+  it('wrong types, out-of-range values, bad enum values and unknown components', () => {
+    expectDiagnostics('invalid-types.yaml', [
+      ['error', 10, 12, 'spec.cluster.nodes', /expected number, got "three"/, /without quotes/],
+      ['error', 11, 10, 'spec.cluster.azs', /9 is out of range: must be at most 6/],
+      ['error', 16, 21, 'spec.chain[1].settings.targetType', /"ipp" is not allowed here/, /did you mean "ip"\? use one of: instance, ip/],
+      ['error', 17, 20, 'spec.chain[1].settings.crossZone', /expected boolean, got "yes"/, /true or false/],
+      ['error', 18, 18, 'spec.chain[2].component', /unknown component "nlbx"/, /did you mean "nlb"\?/],
+    ]);
+  });
+
+  it('domain rules AWS would refuse: API Gateway -> CLB, PROXY versions, WAF on an NLB', () => {
+    expectDiagnostics('invalid-domain-rules.yaml', [
+      ['error', 12, 18, 'spec.chain[2].component', /API Gateway private integration cannot target a Classic Load Balancer/],
+      ['error', 15, 24, 'spec.chain[3].settings.proxyProtocol', /Classic LB emits PROXY protocol v1 only; v2 is NLB-only/],
+      ['error', 18, 24, 'spec.chain[4].settings.proxyProtocol', /PROXY protocol v1 is Classic-LB-only/],
+      ['error', 19, 18, 'spec.chain[5].component', /WAF cannot attach to a Network Load Balancer/, /cloudfront, alb or apigw-rest/],
+    ]);
+  });
+
+  it('YAML syntax errors, including duplicate keys', () => {
+    expectDiagnostics('invalid-yaml-syntax.yaml', [
+      ['error', 5, 3, '(syntax)', /Map keys must be unique/, /repeated key/],
+      ['error', 8, 1, '(syntax)', /Flow sequence/],
+    ]);
+  });
+
+  it('chain shape: client first, service last, gateway needed for clientIpFrom gateway', () => {
+    expectDiagnostics('invalid-chain-shape.yaml', [
+      ['error', 10, 18, 'spec.chain[0].component', /must start with the client/],
+      ['error', 12, 33, 'spec.chain[1].settings.clientIpFrom', /no gateway/],
+    ]);
+  });
+
+  it('a missing file is one located error, not an exception', () => {
+    const { scenario, diagnostics } = loadScenarioFile(fx('does-not-exist.yaml'));
+    expect(scenario).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0].message).toBe('no such file');
+  });
+
+  it('required fields that are missing are reported at the map that should hold them', () => {
+    const { diagnostics } = loadScenarioText('apiVersion: exposure-lab.dev/v1alpha1\nkind: Scenario\nmetadata:\n  name: x\nspec:\n  chain: []\n', 'inline.yaml');
+    const fields = diagnostics.map((d) => `${d.line}:${d.field}:${d.message}`);
+    expect(fields).toContain('4:metadata.title:required field is missing (expected string)');
+    expect(fields).toContain('6:spec.chain:[] is out of range: must be at least 2 item(s)'.replace('[]', 'a list'));
+  });
+});
+
+describe('scenario loading: legal but harmful configurations load with warnings', () => {
+  it('in-tree NLB ignores the PROXY annotation; nginx trusting 0.0.0.0/0 is spoofable', () => {
+    expectDiagnostics('valid-warnings.yaml', [
+      ['warning', 14, 24, 'spec.chain[1].settings.proxyProtocol', /in-tree NLB ignores the aws-load-balancer-proxy-protocol annotation/],
+      ['warning', 19, 9, 'spec.chain[3].settings.proxyRealIpCidr', /trusts a client-forged X-Forwarded-For/, /subnets only/],
+    ]);
+    expect(loadScenarioFile(fx('valid-warnings.yaml')).scenario).toBeDefined();
+  });
+
+  it('PROXY v2 + instance targets + ETP=Local breaks the health check', () => {
+    expectDiagnostics('valid-proxy-etp-local.yaml', [
+      ['warning', 12, 56, 'spec.chain[1].settings.proxyProtocol', /health check to healthCheckNodePort carries a PROXY header/, /externalTrafficPolicy: Cluster/],
+    ]);
+  });
+
+  it('PROXY on the load balancer but not parsed by the gateway breaks every request', () => {
+    expectDiagnostics('valid-proxy-not-parsed.yaml', [
+      ['warning', 12, 34, 'spec.chain[1].settings.proxyProtocol', /does not parse it: every request fails/, /proxyProtocol: true/],
+    ]);
+  });
+
+  it('Lattice TLS passthrough carries no headers', () => {
+    expectDiagnostics('valid-lattice-passthrough.yaml', [
+      ['warning', 12, 29, 'spec.chain[1].settings.listener', /adds no headers/],
+    ]);
+  });
+});
+
+describe('the shipped scenarios', () => {
+  const required = ['public-nlb', 'public-nlb-proxy-protocol', 'apigw-nlb-ingress', 'apigw-nlb-gateway', 'alb-nlb-gateway', 'alb-ingress-gateway', 'clb-per-service', 'cloudfront-waf-clb-nginx', 'lattice-gateway-api', 'nodeport', 'direct'];
+
+  it('every topology of DESIGN.md has a scenario file', () => {
+    expect(scenarioNames()).toEqual(expect.arrayContaining(required));
+  });
+
+  it.each(required)('%s loads with no errors and no warnings, and names its trade-offs', (name) => {
+    const { scenario, diagnostics } = loadScenarioFile(scenarioPath(name));
+    expect(diagnostics).toEqual([]);
+    expect(scenario!.hops[0].component).toBe('client');
+    expect(scenario!.hops.at(-1)!.component).toBe('service');
+    expect(Object.keys(scenario!.doc.metadata.tradeoffs).sort()).toEqual(['certificates', 'podAwareRouting', 'redundancy', 'tls', 'waf']);
+  });
+
+  it('the committed JSON Schema is the one generated from the loader definition', () => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'schemas', 'scenario.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema())));
+  });
+});
