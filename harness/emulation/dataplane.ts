@@ -19,6 +19,10 @@ export interface GatewaySpec {
   networks: NetworkMap;
   /** Private temp directory for generated config, pid and log files. */
   workDir: string;
+  /** Worker processes / threads of the data plane (default 1: the load driver shares the machine). */
+  workers?: number;
+  /** How long start() waits for every listener to accept (default 10 s). */
+  startTimeoutMs?: number;
 }
 
 export interface DataPlaneHandle {

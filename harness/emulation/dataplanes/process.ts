@@ -1,0 +1,148 @@
+// Process plumbing shared by the real data planes: locate a binary, read its version once per process,
+// start it in the foreground with its output in a log file, wait until every listener accepts, stop it.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync, existsSync, accessSync, constants } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { Endpoint } from '../dataplane.ts';
+
+const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Absolute path of an executable on PATH (plus the sbin directories Debian installs servers into), or null. */
+export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SEARCH_PATH];
+  for (const dir of dirs) {
+    const p = path.join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+/** Runs `bin args` and returns stdout+stderr (version banners go to either), or null when it cannot run. */
+export function runForOutput(bin: string, args: string[], timeoutMs = 5000): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      const out = `${stdout ?? ''}${stderr ?? ''}`;
+      // nginx -v exits 0; some builds print the banner and exit non-zero: keep the text when there is one.
+      resolve(out.trim() ? out : err ? null : out);
+    });
+  });
+}
+
+/** Caches one async lookup per key for the life of the process (versions do not change under us). */
+export function cached<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+}
+
+export function tail(file: string, lines = 20): string {
+  try {
+    if (!existsSync(file)) return '(no log written)';
+    const text = readFileSync(file, 'utf8').trimEnd().split('\n');
+    return text.slice(-lines).join('\n') || '(log empty)';
+  } catch (e) {
+    return `(cannot read ${file}: ${(e as Error).message})`;
+  }
+}
+
+export interface Started {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Starts a foreground server with stdout and stderr appended to logFile; never inherits the test's stdio. */
+export function startLogged(bin: string, args: string[], logFile: string, cwd: string): Started {
+  const fd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(bin, args, { cwd, stdio: ['ignore', fd, fd], detached: false });
+  } finally {
+    closeSync(fd);
+  }
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(-1));
+  });
+  return { child, exited };
+}
+
+function tryConnect(ep: Endpoint, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: ep.host, port: ep.port });
+    const done = (ok: boolean) => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(ok);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/**
+ * Waits until every endpoint accepts a TCP connection, or the process exits, or the deadline passes.
+ * A bare connect then close is harmless to nginx/HAProxy/Envoy (PROXY listeners log it and move on).
+ */
+export async function waitListening(started: Started, endpoints: Endpoint[], what: string, logFile: string, deadlineMs = 10_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  let exitCode: number | null | undefined;
+  void started.exited.then((c) => (exitCode = c));
+  const pending = new Set(endpoints.map((e) => `${e.host}:${e.port}`));
+  for (let attempt = 0; attempt < 1000 && Date.now() < until; attempt++) {
+    if (exitCode !== undefined) {
+      throw new Error(`${what} exited (code ${exitCode}) before accepting connections; last log lines:\n${tail(logFile)}`);
+    }
+    for (const ep of endpoints) {
+      const key = `${ep.host}:${ep.port}`;
+      if (pending.has(key) && (await tryConnect(ep, 500))) pending.delete(key);
+    }
+    if (!pending.size) return;
+    await new Promise((r) => setTimeout(r, Math.min(50 + attempt * 10, 250)));
+  }
+  throw new Error(`${what} did not accept connections on ${[...pending].join(', ')} within ${deadlineMs} ms; last log lines:\n${tail(logFile)}`);
+}
+
+/** SIGTERM, wait, SIGKILL after the deadline. Safe to call twice and after the process died on its own. */
+export async function stopProcess(started: Started, graceMs = 5000): Promise<void> {
+  const { child, exited } = started;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+  if (timedOut && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+}
+
+/** Children of pid (nginx workers), from /proc; empty where /proc is absent. */
+export function childPids(pid: number): number[] {
+  try {
+    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return tasks ? tasks.split(/\s+/).map(Number) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** True while pid is a live process (a zombie counts as gone: it holds no sockets and runs nothing). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
