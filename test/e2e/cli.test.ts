@@ -1,0 +1,120 @@
+// The CLI as a user runs it: real processes, real traffic on loopback, real files.
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'exposure-lab.mjs');
+
+function lab(args: string[], timeout = 120_000) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, lastLine: r.stdout.trim().split('\n').at(-1) ?? '' };
+}
+
+function livePids(pgid: number): number[] {
+  const r = spawnSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+describe('exposure-lab CLI: help and bad input', () => {
+  it('--help lists every command; each command --help states its defaults', () => {
+    const top = lab(['--help']);
+    expect(top.code).toBe(0);
+    for (const c of ['bench', 'list', 'validate', 'plan']) expect(top.stdout).toContain(c);
+    const bench = lab(['bench', '--help']);
+    expect(bench.code).toBe(0);
+    expect(bench.stdout).toMatch(/--rate <req\/s>.*\[200\]/);
+    expect(bench.stdout).toMatch(/--duration <s>.*\[10\]/);
+  });
+
+  it('an unknown scenario is a clear error with a suggestion, exit 2, no stack trace', () => {
+    const r = lab(['bench', 'public-nbl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no scenario named "public-nbl"');
+    expect(r.stderr).toContain('did you mean "public-nlb"?');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('validate reports located errors and exits 1', () => {
+    const r = lab(['validate', 'test/fixtures/scenarios/invalid-types.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('test/fixtures/scenarios/invalid-types.yaml:16:21: error: spec.chain[1].settings.targetType: "ipp" is not allowed here');
+    expect(r.stdout).toContain('1 file(s): 5 error(s), 0 warning(s)');
+  });
+
+  it('bench refuses an invalid scenario file, listing every problem, exit 1', () => {
+    const r = lab(['bench', 'test/fixtures/scenarios/invalid-domain-rules.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('has 4 error(s)');
+    expect(r.stderr).toContain('WAF cannot attach to a Network Load Balancer');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad option values are rejected with a hint', () => {
+    const r = lab(['bench', 'direct', '--rate', 'fast']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--rate must be a number');
+  });
+});
+
+describe('exposure-lab bench on the embedded default (real processes, real traffic)', () => {
+  it('direct and public-nlb: writes result.json with the documented keys, prints the folder last', () => {
+    for (const scenario of ['direct', 'public-nlb']) {
+      const out = mkdtempSync(join(tmpdir(), 'lab-e2e-'));
+      const r = lab(['bench', scenario, '--duration', '2', '--warmup', '0.5', '--rate', '100', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lastLine.startsWith(out)).toBe(true);
+      const result = JSON.parse(readFileSync(join(r.lastLine, 'result.json'), 'utf8'));
+      for (const k of ['schemaVersion', 'scenario', 'provider', 'load', 'latencyMs', 'clientIp', 'hops']) expect(result).toHaveProperty(k);
+      for (const k of ['targetRps', 'achievedRps', 'requests', 'errors']) expect(result.load).toHaveProperty(k);
+      for (const k of ['p50', 'p90', 'p99', 'max']) expect(result.latencyMs[k]).toBeGreaterThan(0);
+      expect(result.scenario).toBe(scenario);
+      expect(result.provider).toBe('local');
+      expect(result.load.requests).toBeGreaterThan(150);
+      expect(result.load.errors).toBe(0);
+      // Both topologies keep the client address: direct trivially, public-nlb via instance targets + ETP=Local.
+      expect(result.clientIp.checked).toBe(result.load.requests);
+      expect(result.clientIp.retentionRatio).toBe(1);
+      for (const h of result.hops) expect(['measured', 'emulated', 'modeled']).toContain(h.fidelity);
+      if (scenario === 'public-nlb') {
+        expect(result.hops.find((h: any) => h.component === 'nlb').fidelity).toBe('emulated');
+        expect(result.latencyMs.fidelity).toBe('emulated');
+      }
+      expect(existsSync(join(r.lastLine, 'report.md'))).toBe(true);
+    }
+  });
+
+  it('Ctrl-C mid-run stops every process it started and still writes what it measured', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-e2e-int-'));
+    const child = spawn(process.execPath, [BIN, 'bench', 'public-nlb', '--duration', '30', '--warmup', '0', '--rate', '100', '--out', out], {
+      cwd: ROOT,
+      detached: true, // its own process group, so we can look for anything it left behind
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // Wait until load is flowing, then interrupt.
+    const deadline = Date.now() + 60_000;
+    while (!stderr.includes('load:') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toContain('load:');
+    await new Promise((r) => setTimeout(r, 2000));
+    const during = livePids(child.pid!);
+    expect(during.length).toBeGreaterThan(1); // the CLI plus the hop processes it started
+    // A terminal's Ctrl-C signals the whole foreground process group, children included.
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(code).toBe(130);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(livePids(child.pid!)).toEqual([]);
+    const folder = stdout.trim().split('\n').at(-1)!;
+    const result = JSON.parse(readFileSync(join(folder, 'result.json'), 'utf8'));
+    expect(result.meta.interrupted).toBe(true);
+    expect(result.validity.valid).toBe(false);
+    expect(result.load.requests).toBeGreaterThan(50);
+    expect(existsSync(join(folder, 'report.md'))).toBe(true);
+  });
+});
