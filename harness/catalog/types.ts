@@ -1,6 +1,7 @@
 // What the lab knows about one AWS / Kubernetes component, in one place. Every part of the lab (scenario
 // validation, local emulation, the model provider, cost, reports) reads these entries; none restates them.
 import type { z } from 'zod';
+import type { CostModel } from '../cost/types.ts';
 
 export type ComponentKind =
   | 'client'
@@ -132,4 +133,6 @@ export interface CatalogEntry<S = any> {
   features(s: S): Features;
   /** Checks that involve this hop and its neighbours (AWS refusals as errors, harmful-but-legal as warnings). */
   rules?(hop: HopRef, chain: HopRef[]): Diagnostic[];
+  /** Monthly bill lines for this hop (harness/catalog/components/<kind>.cost.ts); absent = no charge of its own. */
+  cost?: CostModel<S>;
 }

@@ -1,6 +1,7 @@
 // Application Load Balancer: L7 proxy. Client IP per facts/client-ip.md rows 11-13.
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { albCost } from './alb.cost.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -29,6 +30,7 @@ export const alb: CatalogEntry<AlbSettings> = {
   layer: 'L7',
   managed: true,
   settings,
+  cost: albCost,
   describe: (s) => [
     `${s.scheme} ALB (${s.provisioning}), ${s.https ? 'HTTPS' : 'HTTP'} listener, ${s.targetType} targets, ${s.rulesEvaluated} rule(s) evaluated`,
     s.xffMode === 'append'

@@ -1,6 +1,7 @@
 // API Gateway HTTP API (VPC link v2). Client IP per facts/client-ip.md rows 15-16.
 import { z } from 'zod';
 import type { CatalogEntry } from '../types.ts';
+import { apigwHttpCost } from './apigw-http.cost.ts';
 import { setHeader } from '../headers.ts';
 import { apigwLimits, mapSourceIp, throttleSchema } from './apigw.ts';
 
@@ -19,6 +20,7 @@ export const apigwHttp: CatalogEntry<ApigwHttpSettings> = {
   layer: 'L7',
   managed: true,
   settings,
+  cost: apigwHttpCost,
   describe: (s) => [
     'adds RFC 7239 Forwarded: for=<client>; no X-Forwarded-For of its own (observed)',
     s.sourceIpHeader ? `maps $context.identity.sourceIp into ${s.sourceIpHeader}` : 'no source-IP mapping',

@@ -1,6 +1,7 @@
 // API Gateway REST API with an HTTP_PROXY private integration. Client IP per facts/client-ip.md row 14.
 import { z } from 'zod';
 import type { CatalogEntry } from '../types.ts';
+import { apigwRestCost } from './apigw-rest.cost.ts';
 import { apigwLimits, mapSourceIp, throttleSchema } from './apigw.ts';
 
 const settings = z.strictObject({
@@ -23,6 +24,7 @@ export const apigwRest: CatalogEntry<ApigwRestSettings> = {
   layer: 'L7',
   managed: true,
   settings,
+  cost: apigwRestCost,
   describe: (s) => [
     `${s.endpointType} REST API, ${s.integration} integration; client headers passed through (observed, undocumented)`,
     s.sourceIpHeader ? `maps context.identity.sourceIp into ${s.sourceIpHeader}` : 'no source-IP mapping: the client IP is lost behind the VPC link',

@@ -1,6 +1,7 @@
 // Classic Load Balancer: the in-tree default for type: LoadBalancer. Client IP per facts/client-ip.md rows 1-3.
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { clbCost } from './clb.cost.ts';
 import { appendXff, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 import { proxyMismatch } from './nlb.ts';
@@ -24,6 +25,7 @@ export const clb: CatalogEntry<ClbSettings> = {
   layer: 'L4',
   managed: true,
   settings,
+  cost: clbCost,
   describe: (s) => [
     `${s.scheme} Classic LB, ${s.listener.toUpperCase()} listener`,
     isL7(s) ? 'L7: X-Forwarded-For gets the client appended, X-Forwarded-Proto/Port set' : 'L4: headers untouched',

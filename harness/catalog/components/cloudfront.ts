@@ -1,6 +1,7 @@
 // CloudFront: the CDN edge in front of an origin. Client IP per facts/client-ip.md rows 17-18.
 import { z } from 'zod';
 import type { CatalogEntry } from '../types.ts';
+import { cloudfrontCost } from './cloudfront.cost.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 
 const settings = z.strictObject({
@@ -25,6 +26,7 @@ export const cloudfront: CatalogEntry<CloudFrontSettings> = {
   layer: 'L7',
   managed: true,
   settings,
+  cost: cloudfrontCost,
   describe: (s) => [
     `viewers over ${s.viewerProtocol.toUpperCase()} (${s.geography}), cache hit ratio ${s.cacheHitRatio}`,
     'X-Forwarded-For: viewer address appended; source toward origin: a CloudFront origin-facing address',

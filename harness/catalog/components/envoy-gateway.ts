@@ -23,6 +23,9 @@ const settings = z.strictObject({
   /** What realizes it locally: auto = a real envoy binary when installed, else the built-in emulation. */
   realization: z.enum(['auto', 'envoy', 'builtin']).default('auto'),
   capacityRpsPerReplica: z.number().positive().default(5000),
+  /** Node type the replicas run on and the vCPU each one reserves: prices the gateway's EC2 share (cost). */
+  instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, 'an EC2 instance type such as "m6i.large"').default('m6i.large'),
+  vcpuPerReplica: z.number().positive().max(64).default(1),
 });
 export type EnvoySettings = z.infer<typeof settings>;
 

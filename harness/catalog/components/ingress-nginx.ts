@@ -19,6 +19,9 @@ const settings = z.strictObject({
   forwardedForHeader: z.string().min(1).default('X-Forwarded-For'),
   realization: z.enum(['auto', 'nginx', 'builtin']).default('auto'),
   capacityRpsPerReplica: z.number().positive().default(4000),
+  /** Node type the replicas run on and the vCPU each one reserves: prices the gateway's EC2 share (cost). */
+  instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, 'an EC2 instance type such as "m6i.large"').default('m6i.large'),
+  vcpuPerReplica: z.number().positive().max(64).default(1),
 });
 export type IngressNginxSettings = z.infer<typeof settings>;
 

@@ -1,6 +1,7 @@
 // Amazon VPC Lattice service via the Gateway API controller. Client IP per facts/client-ip.md rows 19-20.
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { latticeCost } from './lattice.cost.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -37,6 +38,7 @@ export const lattice: CatalogEntry<LatticeSettings> = {
   layer: 'L7',
   managed: true,
   settings,
+  cost: latticeCost,
   describe: (s) => [
     `${s.listener} listener; routes ${s.routes.map((r) => `${r.backend}:${r.weight}`).join(' / ')}`,
     s.listener === 'tls-passthrough'

@@ -1,6 +1,7 @@
 // Network Load Balancer: L4 pass-through (or TLS termination). Client IP per facts/client-ip.md rows 4-10, 14.
 import { z } from 'zod';
 import type { CatalogEntry, HopRef, Diagnostic } from '../types.ts';
+import { nlbCost } from './nlb.cost.ts';
 import { GATEWAYS, downstream, problem } from '../diag.ts';
 
 const settings = z.strictObject({
@@ -34,6 +35,7 @@ export const nlb: CatalogEntry<NlbSettings> = {
   layer: 'L4',
   managed: true,
   settings,
+  cost: nlbCost,
   describe: (s) => {
     const cip = effectivePreserveClientIp(s);
     const pp = effectiveProxyProtocol(s);

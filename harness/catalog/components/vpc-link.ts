@@ -1,6 +1,7 @@
 // API Gateway VPC link: v1 (PrivateLink to an NLB, REST) or v2 (ENIs in the VPC, HTTP API and REST).
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { vpcLinkCost } from './vpc-link.cost.ts';
 import { problem } from '../diag.ts';
 
 const settings = z.strictObject({
@@ -15,6 +16,7 @@ export const vpcLink: CatalogEntry<VpcLinkSettings> = {
   layer: 'L4',
   managed: true,
   settings,
+  cost: vpcLinkCost,
   describe: (s) =>
     s.version === 'v1'
       ? ['v1: PrivateLink endpoint service on an NLB; the NLB target sees the NLB address whatever preserve_client_ip says']

@@ -1,6 +1,7 @@
 // AWS WAF web ACL: evaluated inside the resource it is attached to (CloudFront, ALB, API Gateway REST).
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
+import { wafCost } from './waf.cost.ts';
 import { getHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -29,6 +30,7 @@ export const waf: CatalogEntry<WafSettings> = {
   layer: 'L7',
   managed: true,
   settings,
+  cost: wafCost,
   describe: (s) => [
     `${s.rules} rule(s); ${s.blockRules.length} header block rule(s)${s.rateLimitPer5Min ? `; rate-based rule ${s.rateLimitPer5Min} req / 5 min / IP` : ''}`,
     'evaluated inside the resource it is attached to; blocked requests get 403',

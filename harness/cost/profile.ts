@@ -1,0 +1,114 @@
+// Traffic profiles (profiles/*.yaml): strict loading with the scenario loader's quality: every problem at
+// once, each with file, line, column, field, what is wrong and what to do.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../lib/errors.ts';
+import { explainIssue } from '../scenario/messages.ts';
+import { formatDiagnostic, formatPath, type LocatedDiagnostic } from '../scenario/diagnostics.ts';
+import { locate } from '../scenario/positions.ts';
+import { availableRegions } from './prices.ts';
+import { DEFAULT_HOURS_PER_MONTH } from './hours.ts';
+import type { Profile } from './types.ts';
+
+export const PROFILE_API_VERSION = 'exposure-lab.dev/v1alpha1';
+const nonNeg = z.number().min(0);
+
+export const profileSchema = z.strictObject({
+  apiVersion: z.literal(PROFILE_API_VERSION),
+  kind: z.literal('TrafficProfile'),
+  metadata: z.strictObject({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "medium"'),
+    description: z.string().min(1),
+  }),
+  spec: z.strictObject({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region code such as "us-east-1"'),
+    hoursPerMonth: z.number().positive().max(744).default(DEFAULT_HOURS_PER_MONTH),
+    requestsPerSecond: nonNeg,
+    newConnectionsPerSecond: nonNeg,
+    activeConnections: nonNeg,
+    requestBytes: z.number().int().min(0).max(10_485_760),
+    responseBytes: z.number().int().min(0).max(1_073_741_824),
+    https: z.boolean(),
+    hourlyShape: z.array(nonNeg).length(24).refine((a) => a.some((v) => v > 0), 'a list of 24 numbers, at least one above 0').optional(),
+    upstreamRequestsPerConnection: z.number().min(1).default(1000),
+    upstreamConnectionLifetimeS: z.number().positive().default(60),
+    freeTiers: z.strictObject({
+      alwaysFree: z.boolean().default(false),
+      newAccount12Months: z.boolean().default(false),
+    }).prefault({}),
+    cluster: z.strictObject({
+      controlPlane: z.enum(['standard', 'extended', 'none']).default('standard'),
+      natGateways: z.number().int().min(0).max(16).default(0),
+      natProcessedGbPerMonth: nonNeg.default(0),
+    }).prefault({}),
+    dnsNonAliasQueriesPerSecond: nonNeg.default(0),
+  }),
+});
+export type ProfileDoc = z.infer<typeof profileSchema>;
+
+export interface ProfileLoad {
+  profile?: Profile;
+  diagnostics: LocatedDiagnostic[];
+}
+
+export function loadProfileText(source: string, file: string, regions = availableRegions()): ProfileLoad {
+  const lc = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: LocatedDiagnostic[] = [];
+  for (const err of doc.errors) {
+    const p = lc.linePos(err.pos[0]);
+    diagnostics.push({ severity: 'error', code: 'yaml-syntax', file, line: p.line, column: p.col, field: '(syntax)', message: err.message.split('\n')[0],
+      hint: err.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax (indentation with spaces, "key: value")' });
+  }
+  if (diagnostics.length) return { diagnostics };
+  const data = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', file, line: 1, column: 1, field: '(document)', message: 'the document is not a YAML mapping', hint: 'start from profiles/medium.yaml (apiVersion, kind, metadata, spec)' }] };
+  }
+  const parsed = profileSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      for (const ex of explainIssue(issue, profileSchema, data)) {
+        const path = ex.atKey ? [...issue.path, ex.atKey] : issue.path;
+        const pos = locate(doc, lc, path, !!ex.atKey);
+        diagnostics.push({ severity: 'error', code: `schema-${issue.code}`, file, line: pos.line, column: pos.column, field: formatPath(path), message: ex.message,
+          hint: ex.hint.replace('the scenario format in README.md', 'the profile format in profiles/README.md') });
+      }
+    }
+  } else if (!regions.includes(parsed.data.spec.region)) {
+    const pos = locate(doc, lc, ['spec', 'region']);
+    diagnostics.push({ severity: 'error', code: 'profile-region-unpriced', file, line: pos.line, column: pos.column, field: 'spec.region',
+      message: `no price snapshot for region "${parsed.data.spec.region}"`, hint: `use one of: ${regions.join(', ')} (or add a snapshot: exposure-lab prices refresh --region ${parsed.data.spec.region})` });
+  }
+  if (diagnostics.length || !parsed.success) return { diagnostics: diagnostics.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return { profile: toProfile(parsed.data, file), diagnostics: [] };
+}
+
+export function toProfile(d: ProfileDoc, source: string): Profile {
+  const s = d.spec;
+  return {
+    name: d.metadata.name, description: d.metadata.description, source,
+    region: s.region, hoursPerMonth: s.hoursPerMonth,
+    requestsPerSecond: s.requestsPerSecond, newConnectionsPerSecond: s.newConnectionsPerSecond, activeConnections: s.activeConnections,
+    requestBytes: s.requestBytes, responseBytes: s.responseBytes, https: s.https, hourlyShape: s.hourlyShape,
+    upstreamRequestsPerConnection: s.upstreamRequestsPerConnection, upstreamConnectionLifetimeS: s.upstreamConnectionLifetimeS,
+    freeTiers: s.freeTiers, cluster: s.cluster, dnsNonAliasQueriesPerSecond: s.dnsNonAliasQueriesPerSecond,
+  };
+}
+
+/** Loads a profile or throws a UserError listing every located problem. */
+export function loadProfile(file: string): Profile {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`profile ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code})`}`, 'pass a traffic profile such as profiles/medium.yaml');
+  }
+  const { profile, diagnostics } = loadProfileText(source, file);
+  if (!profile) {
+    throw new UserError(`${file} has ${diagnostics.length} error(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`, 'fix them; the format is described in profiles/README.md and in the comments of profiles/medium.yaml', 1);
+  }
+  return profile;
+}

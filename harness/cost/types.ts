@@ -1,0 +1,125 @@
+// Types shared by the cost engine and the per-component cost models (harness/catalog/components/*.cost.ts).
+import type { CostLine } from '../result/types.ts';
+import type { Money } from './money.ts';
+
+/** A traffic profile (profiles/*.yaml) after validation and defaults. Every key carries its unit. */
+export interface Profile {
+  name: string;
+  description: string;
+  /** Where it came from (a file, or "derived from a measured run"). */
+  source: string;
+  region: string;
+  hoursPerMonth: number;
+  requestsPerSecond: number;
+  newConnectionsPerSecond: number;
+  activeConnections: number;
+  requestBytes: number;
+  responseBytes: number;
+  https: boolean;
+  /** 24 relative weights (hour 0 = 00:00-01:00); rates above are the daily mean. */
+  hourlyShape?: number[];
+  /** Behind an L7 hop the next hop sees pooled keep-alive connections: requests carried by one of them. */
+  upstreamRequestsPerConnection: number;
+  /** How long such a pooled connection lives (Little's law: active = new/s x lifetime). */
+  upstreamConnectionLifetimeS: number;
+  freeTiers: { alwaysFree: boolean; newAccount12Months: boolean };
+  cluster: { controlPlane: 'standard' | 'extended' | 'none'; natGateways: number; natProcessedGbPerMonth: number };
+  dnsNonAliasQueriesPerSecond: number;
+}
+
+/** One price from the snapshot: a flat unit price or monthly tiers, each with where it came from. */
+export interface Price {
+  key: string;
+  region: string;
+  unit: string;
+  /** Flat price in nano-USD per unit (absent when tiered). */
+  nano?: bigint;
+  /** Monthly tiers: `upTo` is the cumulative upper bound in `unit` (null = no bound), ascending. */
+  tiers?: Array<{ upTo: number | null; nano: bigint }>;
+  source: string;
+  uncertain: boolean;
+  note?: string;
+}
+
+export interface PriceSnapshot {
+  region: string;
+  /** Date the snapshot's figures were collected (YYYY-MM-DD). */
+  snapshotDate: string;
+  file: string;
+  currency: 'USD';
+  prices: Record<string, Price>;
+}
+
+/** One hour-of-day slice of the month: `hours` of the month run at `factor` x the mean rates. */
+export interface HourSlice {
+  hours: number;
+  factor: number;
+}
+
+export interface MonthModel {
+  /** Hours billed for hourly charges (partial hours bill as full hours). */
+  billableHours: number;
+  /** Mean-rate slices; without an hourly shape, one slice of all the hours at factor 1. */
+  slices: HourSlice[];
+}
+
+/** Traffic as one hop (one instance of it) sees it, at the mean hour. */
+export interface HopTraffic {
+  requestsPerSecond: number;
+  newConnectionsPerSecond: number;
+  activeConnections: number;
+  requestBytes: number;
+  responseBytes: number;
+  https: boolean;
+  /** True when an L7 hop upstream pools connections toward this one. */
+  pooled: boolean;
+}
+
+/** What a component's cost model is given. */
+export interface HopCostContext<S> {
+  hop: { index: number; name: string; component: string };
+  settings: S;
+  /** Identical instances of this hop (one Classic LB per Service: cluster.services). */
+  instances: number;
+  /** Traffic of ONE instance. */
+  traffic: HopTraffic;
+  month: MonthModel;
+  profile: Profile;
+  price(key: string): Price;
+}
+
+/** A line before money: the engine multiplies (exactly) and records unit prices. */
+export interface CostLineDraft {
+  item: string;
+  quantity: number;
+  unit: string;
+  price: Price;
+  note?: string;
+}
+
+/** The cost model of one catalog component: the lines of its bill for one scenario hop. */
+export interface CostModel<S = any> {
+  /** Snapshot keys the model can ask for (shown in docs, checked by tests). */
+  priceKeys: readonly string[];
+  lines(ctx: HopCostContext<S>): CostLineDraft[];
+}
+
+/** A CostLine as stored in result.json, plus the exact amount (not serialized). */
+export interface PricedLine extends CostLine {
+  money: Money;
+  uncertain: boolean;
+  source: string;
+}
+
+export interface CostResult {
+  scenario: string;
+  region: string;
+  monthlyUsd: number;
+  lines: CostLine[];
+  assumptions: string[];
+  /** Exact total in USD as a decimal string (no rounding). */
+  monthlyUsdExact: string;
+  hoursPerMonth: number;
+  snapshotDate: string;
+  fidelity: 'modeled';
+}

@@ -1,0 +1,29 @@
+// Units and allowances the cost models share, each with where it comes from.
+
+/** Decimal GB, as AWS's worked examples count (300 KB/s x 3,600 s = 1.08 GB). */
+export const BYTES_PER_GB = 1e9;
+export const SECONDS_PER_HOUR = 3600;
+/** Hours in the month AWS uses to prorate monthly fees (WAF) and in its examples. */
+export const AWS_MONTH_HOURS = 730;
+
+/** facts/aws-pricing.md, "ELB free tier": 12-month new accounts, shared by CLB and ALB. */
+export const ELB_FREE = { hours: 750, clbGb: 15, albLcu: 15 } as const;
+/** facts: API Gateway free tier, 12 months, new customers: 1M REST and 1M HTTP calls per month. */
+export const APIGW_FREE_REQUESTS = 1_000_000;
+/** facts: CloudFront always-free: 1 TB out and 10M requests per month. */
+export const CLOUDFRONT_FREE = { gb: 1024, requests: 10_000_000 } as const;
+/** facts: 100 GB per month of data out to the internet is free per account (aggregate). */
+export const DATA_OUT_FREE_GB = 100;
+/** facts: VPC Lattice requests are free up to 300,000 per hour per service. */
+export const LATTICE_FREE_REQUESTS_PER_HOUR = 300_000;
+/** facts: HTTP APIs are metered in 512 KB increments (KiB assumed: 524,288 bytes). */
+export const HTTP_API_METER_BYTES = 512 * 1024;
+
+/** GB in one hour at `rps` requests/s of (request + response) bytes. */
+export function gbPerHour(rps: number, bytesPerRequest: number): number {
+  return (rps * bytesPerRequest * SECONDS_PER_HOUR) / BYTES_PER_GB;
+}
+
+export function fmtNum(n: number, digits = 4): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
