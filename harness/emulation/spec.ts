@@ -1,0 +1,86 @@
+// What the provider tells one hop process to be (sent over IPC as JSON), and what the process reports back.
+import type { ComponentKind } from '../catalog/types.ts';
+import type { NetworkMap } from '../catalog/address-plan.ts';
+
+export interface ListenerSpec {
+  /** Address the listener binds (port 0 = any free port); also the hop's own source address toward the next hop. */
+  host: string;
+  port: number;
+  az: number;
+  /** Node address this listener lives on (kube-proxy node, pod's node). */
+  node?: string;
+  /** Service version served here (echo pods). */
+  version?: string;
+  /** Pod name, for reports. */
+  pod?: string;
+}
+
+export interface UpstreamSpec {
+  host: string;
+  port: number;
+  az: number;
+  node?: string;
+  version?: string;
+}
+
+export interface LatencySpec {
+  medianMs: number;
+  p99Ms: number;
+  newConnection?: { medianMs: number; p99Ms: number };
+}
+
+export type HopRole = 'l4' | 'l7' | 'echo';
+
+export interface HopSpec {
+  role: HopRole;
+  name: string;
+  component: ComponentKind;
+  settings: any;
+  listeners: ListenerSpec[];
+  upstreams: UpstreamSpec[];
+  /** null: nothing injected (measuring the lab's own overhead). */
+  latency: LatencySpec | null;
+  /** Added on connections to an upstream in another AZ (null: not injected). */
+  crossAzLatency: LatencySpec | null;
+  /** Only upstreams in the listener's AZ (NLB/CLB cross-zone off). */
+  sameAzOnly?: boolean;
+  /** Only upstreams on the listener's node (kube-proxy ETP=Local). */
+  sameNodeOnly?: boolean;
+  /** The inbound side is a PrivateLink endpoint (NLB behind VPC link v1). */
+  inboundPrivateLink?: boolean;
+  /** TLS termination on the listener, with a generated certificate (PEM). */
+  tls?: { key: string; cert: string } | null;
+  networks: NetworkMap;
+  seed: number;
+  /** Echo only: how the application reads the client IP. */
+  app?: { clientIpFrom: 'gateway' | 'socket' | 'xff-leftmost' | 'xff-rightmost' | 'header'; clientIpHeader?: string; responseBytes: number; processingMs: number; inspect?: boolean };
+  /** API Gateway throttling scale factor (the account rate and burst are divided by it). */
+  throttleScale?: number;
+  /** Tell the next hop (a WAF) the source this hop saw: AWS evaluates WAF inside the resource it is attached to. */
+  markWafSource?: boolean;
+}
+
+export interface BoundListener {
+  host: string;
+  port: number;
+  az: number;
+  node?: string;
+  version?: string;
+}
+
+export interface HopStats {
+  /** Processing time inside the hop (receive -> forward), injected delay excluded, in ms. */
+  overheadMs: { p50: number; p99: number; max: number; count: number };
+  /** How late the delay scheduler fired, in ms (null when nothing was delayed). */
+  schedulerLateMs: { p50: number; p99: number; max: number; count: number } | null;
+  counters: Record<string, number>;
+}
+
+export type ChildMessage =
+  | { type: 'loaded' }
+  | { type: 'ready'; listeners: BoundListener[]; pid: number }
+  | { type: 'failed'; error: string }
+  | { type: 'stats'; stats: HopStats }
+  | { type: 'incident'; message: string };
+
+export type ParentMessage = { type: 'start'; spec: HopSpec } | { type: 'stats' } | { type: 'stop' };

@@ -1,0 +1,263 @@
+// The embedded default provider: every hop of a scenario is a real process on loopback (or a real data plane
+// for the in-cluster gateway when one is installed), wired from the service back to the entry.
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Provider, ProvisionOptions, Realized } from '../types.ts';
+import type { HopRealization } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/model.ts';
+import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
+import { UserError } from '../../lib/errors.ts';
+import { deriveSeed } from '../../emulation/prng.ts';
+import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
+import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../emulation/dataplane.ts';
+import { ECHO_HEADERS } from '../../emulation/echo.ts';
+import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
+import { planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import { HopProcess } from './processes.ts';
+import { labCertificate } from './certs.ts';
+
+export interface LocalOptions {
+  /** Divide API Gateway throttles by this (default DEFAULT_THROTTLE_SCALE) so 429s are reachable here. */
+  throttleScale?: number;
+  /** Gateway realization override: 'builtin' forces the emulation even when a data plane is installed. */
+  gatewayRealization?: 'auto' | 'builtin';
+  /** Cap on the client source addresses handed to the load driver. */
+  maxSources?: number;
+  /** Echo inspect mode (parses and reports PROXY headers instead of answering 400): ip-matrix only. */
+  inspectEcho?: boolean;
+}
+
+const DATAPLANES_INDEX = fileURLToPath(new URL('../../emulation/dataplanes/index.ts', import.meta.url));
+
+export const localProvider: Provider = {
+  name: 'local',
+  async available() {
+    const [maj, min] = process.versions.node.split('.').map(Number);
+    if (maj < 20 || (maj === 20 && min < 19)) return { ok: false, reason: `Node ${process.versions.node} is too old`, hint: 'use Node 20.19 or newer' };
+    const ok = await canBind('127.22.1.1');
+    if (!ok) return { ok: false, reason: 'cannot bind addresses in 127.0.0.0/8 other than 127.0.0.1', hint: 'on macOS add loopback aliases (sudo ifconfig lo0 alias 127.22.1.1 up), or use Linux' };
+    return { ok: true };
+  },
+  provision: (scenario, opts) => provisionLocal(scenario, opts),
+};
+
+export async function provisionLocal(scenario: Scenario, opts: ProvisionOptions, local: LocalOptions = {}): Promise<Realized> {
+  const plan = planTopology(scenario, { injectLatency: opts.injectLatency, maxSources: local.maxSources });
+  const incidents: string[] = [];
+  const procs: Array<HopProcess | null> = plan.hops.map(() => null);
+  const planes: DataPlaneHandle[] = [];
+  const workDirs: string[] = [];
+  const hopsOut: HopRealization[] = [];
+  const processes: Array<{ pid: number; what: string }> = [];
+  const tools: Record<string, string> = { node: process.versions.node };
+  let tornDown: Promise<void> | null = null;
+
+  const teardown = (): Promise<void> => {
+    if (!tornDown) {
+      tornDown = (async () => {
+        await Promise.all(procs.map((p) => p?.stop()));
+        await Promise.all(planes.map((h) => h.stop().catch((e) => incidents.push(`stopping ${h.realizedBy}: ${(e as Error).message}`))));
+        for (const d of workDirs) rmSync(d, { recursive: true, force: true });
+        // Fill in each hop's own overhead as reported by its process at stop.
+        procs.forEach((p, i) => {
+          const h = hopsOut[i];
+          if (!p?.stats || !h) return;
+          h.overheadMs = { ...p.stats.overheadMs, fidelity: 'measured', what: 'processing inside the hop process, receive -> forward on the request path, injected delay excluded' };
+          if (p.stats.schedulerLateMs) h.schedulerLateMs = p.stats.schedulerLateMs;
+          h.counters = p.stats.counters;
+        });
+      })();
+    }
+    return tornDown;
+  };
+  const onIncident = (m: string) => {
+    incidents.push(m);
+    opts.log(m);
+  };
+
+  const abortError = () => new UserError(`provisioning ${scenario.name} was interrupted`, 'nothing was left running');
+  try {
+    if (opts.signal?.aborted) throw abortError();
+    const dataPlanes = await loadDataPlanes(opts.log);
+    // Fork every emulated hop up front: loading tsx + the catalog is the slow part, in parallel.
+    const gatewaySpecs = new Map<number, GatewaySpec>();
+    const gatewayPlane = new Map<number, DataPlane>();
+    for (let i = 0; i < plan.hops.length; i++) {
+      const hp = plan.hops[i];
+      if (hp.role === 'gateway' && dataPlanes && local.gatewayRealization !== 'builtin' && hp.hop.settings.realization !== 'builtin') {
+        const probe = { component: hp.hop.component as GatewaySpec['component'], settings: hp.hop.settings };
+        // An explicit realization that cannot be honoured throws here, before anything was started.
+        const choice = await dataPlanes.pick(probe as GatewaySpec);
+        if (choice.note) hp.notes.push(choice.note);
+        if (choice.dataPlane) {
+          gatewayPlane.set(i, choice.dataPlane);
+          continue;
+        }
+      }
+      procs[i] = new HopProcess(hp.hop.name, hp.hop.component, onIncident, onIncident);
+      processes.push({ pid: procs[i]!.pid, what: `${hp.hop.name} (${hp.hop.component})` });
+    }
+    const cert = plan.hops.some((h) => h.tls) ? labCertificate() : null;
+    const bound: BoundListener[][] = plan.hops.map(() => []);
+    for (let i = plan.hops.length - 1; i >= 0; i--) {
+      if (opts.signal?.aborted) throw abortError();
+      const hp = plan.hops[i];
+      const upstreams = upstreamsFor(plan, bound, i);
+      const dp = gatewayPlane.get(i);
+      try {
+        if (dp) {
+          const workDir = mkdtempSync(join(tmpdir(), `exposure-lab-${opts.runId}-${hp.hop.name}-`));
+          workDirs.push(workDir);
+          const listen = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host) })));
+          const gs: GatewaySpec = { component: hp.hop.component as GatewaySpec['component'], settings: hp.hop.settings, listen, upstreams: upstreams.map((u) => ({ host: u.host, port: u.port })), networks: LOCAL_NETWORKS, workDir };
+          gatewaySpecs.set(i, gs);
+          const handle = await dp.start(gs);
+          planes.push(handle);
+          for (const pid of handle.pids) processes.push({ pid, what: `${hp.hop.name} (${handle.realizedBy})` });
+          tools[dp.name] = handle.realizedBy;
+          bound[i] = hp.listeners.map((l, k) => ({ host: l.host, port: listen[k].port, az: l.az, node: l.node }));
+          hopsOut[i] = realization(hp, bound[i], handle.realizedBy, 'measured', opts.injectLatency, ['real data plane with a generated config; no latency injected (its own latency is measured)']);
+        } else {
+          const spec = hopSpec(scenario, hp, upstreams, opts, local, cert);
+          bound[i] = await procs[i]!.start(spec);
+          hopsOut[i] = realization(hp, bound[i], realizedByOf(hp), fidelityOf(hp), opts.injectLatency, hp.notes);
+        }
+      } catch (e) {
+        throw new UserError(`hop "${hp.hop.name}" (${hp.hop.component}) failed to start: ${(e as Error).message}`, 'every process started for this run was stopped; see the message for the cause', 1);
+      }
+    }
+    const entry = pickEntry(plan, bound);
+    opts.log(`local: ${scenario.name} realized with ${processes.length} process(es); entry ${entry.host}:${entry.port}`);
+    return {
+      entry: { host: entry.host, port: entry.port, path: '/', hostHeader: 'app.example', tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null },
+      sources: plan.sources,
+      hops: hopsOut,
+      observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
+      tools,
+      processes,
+      incidents,
+      teardown,
+    };
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+}
+
+function realizedByOf(hp: HopPlan): string {
+  if (hp.role === 'echo') return 'builtin echo service (node:http)';
+  if (hp.role === 'gateway') return `builtin ${hp.hop.component} emulation (catalog semantics over node:http)`;
+  if (hp.role === 'l4') return `builtin L4 forwarder (${hp.hop.component} semantics${hp.tls ? ', TLS terminated with a generated certificate' : ''})`;
+  return `builtin L7 proxy (${hp.hop.component} semantics${hp.tls ? ', TLS terminated with a generated certificate' : ''})`;
+}
+
+function fidelityOf(hp: HopPlan): HopRealization['fidelity'] {
+  if (hp.role === 'echo') return 'measured';
+  return 'emulated';
+}
+
+function realization(hp: HopPlan, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], inject: boolean, notes: string[]): HopRealization {
+  const lat = hp.hop.latency;
+  const injected = fidelity === 'measured' && hp.role !== 'echo' ? null : hp.latency;
+  return {
+    name: hp.hop.name,
+    component: hp.hop.component,
+    realizedBy,
+    fidelity,
+    injectedLatency: inject && injected ? { medianMs: lat.medianMs, p99Ms: lat.p99Ms, source: lat.basis, confidence: lat.confidence } : null,
+    listen: bound.map((b) => `${b.host}:${b.port}`).join(', '),
+    notes: [
+      ...notes,
+      ...(inject && hp.crossAzLatency ? [`cross-AZ RTT (${hp.crossAzLatency.medianMs}/${hp.crossAzLatency.p99Ms} ms, modeled) added on flows to a target in another AZ`] : []),
+      ...(!inject ? ['no latency injected (overhead measurement run)'] : []),
+    ],
+  };
+}
+
+function hopSpec(s: Scenario, hp: HopPlan, upstreams: UpstreamSpec[], opts: ProvisionOptions, local: LocalOptions, cert: { key: string; cert: string } | null): HopSpec {
+  const svc = s.hops[s.hops.length - 1].settings;
+  return {
+    role: hp.role === 'gateway' ? 'l7' : hp.role,
+    name: hp.hop.name,
+    component: hp.hop.component,
+    settings: hp.hop.settings,
+    listeners: hp.listeners,
+    upstreams,
+    latency: hp.latency,
+    crossAzLatency: hp.crossAzLatency,
+    sameAzOnly: hp.sameAzOnly,
+    sameNodeOnly: hp.sameNodeOnly,
+    inboundPrivateLink: hp.inboundPrivateLink,
+    markWafSource: hp.markWafSource,
+    tls: hp.tls ? cert : null,
+    networks: LOCAL_NETWORKS,
+    seed: deriveSeed(opts.seed, hp.hop.name),
+    throttleScale: local.throttleScale ?? DEFAULT_THROTTLE_SCALE,
+    app:
+      hp.role === 'echo'
+        ? { clientIpFrom: s.appClientIpFrom, clientIpHeader: svc.clientIpHeader, responseBytes: svc.responseBytes, processingMs: opts.injectLatency ? svc.processingMs : 0, inspect: local.inspectEcho }
+        : undefined,
+  };
+}
+
+/** The next hop's listeners; behind kube-proxy with ETP=Local only nodes with a local pod pass the LB health check. */
+function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): UpstreamSpec[] {
+  const next = plan.hops[i + 1];
+  if (!next) return [];
+  let list = bound[i + 1];
+  if (next.sameNodeOnly) {
+    const after = plan.hops[i + 2];
+    const podNodes = new Set((after ? bound[i + 2] : []).map((b) => b.node));
+    list = list.filter((b) => podNodes.has(b.node));
+  }
+  return list.map((b) => ({ host: b.host, port: b.port, az: b.az, node: b.node, version: b.version }));
+}
+
+/** The listener a client reaches: the first one (e.g. AZ) that has a target it may use. */
+function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
+  const first = plan.hops[0];
+  const ups = upstreamsFor(plan, bound, 0);
+  const usable = bound[0].find((l) => !first.sameAzOnly && !first.sameNodeOnly ? true : ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
+  return usable ?? bound[0][0];
+}
+
+type Choice = { dataPlane: DataPlane | null; note: string };
+
+async function loadDataPlanes(log: (l: string) => void): Promise<{ pick(spec: GatewaySpec): Promise<Choice> } | null> {
+  if (!existsSync(DATAPLANES_INDEX)) return null;
+  try {
+    const mod = (await import(DATAPLANES_INDEX)) as {
+      pickDataPlane?: (spec: Pick<GatewaySpec, 'component' | 'settings'>) => Promise<DataPlane | null>;
+      chooseDataPlane?: (spec: Pick<GatewaySpec, 'component' | 'settings'>) => Promise<Choice>;
+    };
+    if (typeof mod.chooseDataPlane === 'function') return { pick: (spec) => mod.chooseDataPlane!(spec) };
+    if (typeof mod.pickDataPlane !== 'function') return null;
+    return { pick: async (spec) => ({ dataPlane: await mod.pickDataPlane!(spec), note: '' }) };
+  } catch (e) {
+    log(`local: data planes unavailable (${(e as Error).message}); using the built-in gateway emulation`);
+    return null;
+  }
+}
+
+function canBind(host: string): Promise<boolean> {
+  return new Promise((res) => {
+    const s = net.createServer();
+    s.once('error', () => res(false));
+    s.listen(0, host, () => s.close(() => res(true)));
+  });
+}
+
+/** A free port on this address (real data planes need an explicit port; addresses differ per pod). */
+function freePort(host: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.once('error', rej);
+    s.listen(0, host, () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => res(p));
+    });
+  });
+}
