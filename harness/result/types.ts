@@ -19,6 +19,12 @@ export interface HopRealization {
   /** Address(es) the hop listened on during the run (loopback for local). */
   listen?: string;
   notes?: string[];
+  /** The hop process's own processing time (receive -> forward, injected delay excluded); filled at teardown. */
+  overheadMs?: { p50: number; p99: number; max: number; count: number; fidelity: Fidelity; what: string };
+  /** How late the emulation's delay scheduler fired (its own error), in ms. */
+  schedulerLateMs?: { p50: number; p99: number; max: number; count: number };
+  /** Event counters the hop process kept (connections, refusals, statuses, upstream errors). */
+  counters?: Record<string, number>;
 }
 
 export interface LatencySummary {
