@@ -29,16 +29,19 @@ export function renderHaproxyConfig(spec: GatewaySpec): string {
   const rules: string[] = ['    http-request set-var(txn.lab_client) src'];
   if (plan.customHeader) {
     // Envoy's custom_header extension parses the first header line whole as an IP; anything else falls back
-    // to the remote address. req.fhdr(name,1) is that first line; -m ip fails on non-addresses.
+    // to the remote address. req.fhdr(name,1) is that first line. `-m ip` alone is not enough: HAProxy's
+    // string-to-address cast accepts "a, b" by reading the leading address, so the whole line must also
+    // look like one dotted IPv4 address (the lab is IPv4-only).
     const h = assertHeaderName(plan.customHeader).toLowerCase();
-    rules.push(`    acl lab_hdr_is_ip req.fhdr(${h},1) -m ip 0.0.0.0/0 ::/0`);
-    rules.push(`    http-request set-var(txn.lab_client) req.fhdr(${h},1) if lab_hdr_is_ip`);
+    rules.push(`    acl lab_hdr_is_one_addr req.fhdr(${h},1) -m reg ^[0-9]{1,3}([.][0-9]{1,3}){3}$`);
+    rules.push(`    acl lab_hdr_is_ip req.fhdr(${h},1) -m ip 0.0.0.0/0`);
+    rules.push(`    http-request set-var(txn.lab_client) req.fhdr(${h},1) if lab_hdr_is_one_addr lab_hdr_is_ip`);
   } else if (plan.xffSkipFromRight !== null) {
     // Envoy: the (skip+1)th X-Forwarded-For entry from the right, counted before its own append; fewer
     // entries, or a non-address there, falls back to the remote address.
     const occ = plan.xffSkipFromRight + 1;
     rules.push(`    acl lab_xff_enough req.hdr_cnt(x-forwarded-for) ge ${occ}`);
-    rules.push(`    acl lab_xff_is_ip req.hdr_ip(x-forwarded-for,-${occ}) -m ip 0.0.0.0/0 ::/0`);
+    rules.push(`    acl lab_xff_is_ip req.hdr_ip(x-forwarded-for,-${occ}) -m ip 0.0.0.0/0`);
     rules.push(`    http-request set-var(txn.lab_client) req.hdr_ip(x-forwarded-for,-${occ}) if lab_xff_enough lab_xff_is_ip`);
   }
   // set-header replaces whatever the client sent under this name: it cannot be forged from outside.

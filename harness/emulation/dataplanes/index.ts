@@ -1,0 +1,68 @@
+// Which real data plane realizes a gateway hop: the hop's `realization` setting, what is installed here, and
+// whether the data plane can express the hop's client-IP rules exactly. null = the built-in emulation.
+import type { DataPlane, GatewaySpec } from '../dataplane.ts';
+import { nginxDataPlane } from './nginx.ts';
+import { haproxyDataPlane } from './haproxy.ts';
+import { envoyDataPlane } from './envoy.ts';
+
+export const DATA_PLANES: DataPlane[] = [envoyDataPlane, haproxyDataPlane, nginxDataPlane];
+
+/** Preference order per component under `realization: auto`. */
+const PREFERENCE: Record<GatewaySpec['component'], DataPlane['name'][]> = {
+  'ingress-nginx': ['nginx'],
+  'envoy-gateway': ['envoy', 'haproxy'],
+};
+
+const INSTALL_HINT: Record<DataPlane['name'], string> = {
+  nginx: 'run `bash scripts/setup.sh` as root (Debian package nginx-light)',
+  haproxy: 'run `bash scripts/setup.sh` as root (Debian package haproxy)',
+  envoy: 'put an `envoy` binary on PATH (Envoy has no Debian package; e.g. copy it from the envoyproxy/envoy image)',
+};
+
+export interface DataPlaneChoice {
+  dataPlane: DataPlane | null;
+  version: string | null;
+  /** Why this choice, for the report (e.g. "built-in emulation: haproxy cannot express trustedCidrs"). */
+  note: string;
+}
+
+export function dataPlaneByName(name: string): DataPlane | undefined {
+  return DATA_PLANES.find((d) => d.name === name);
+}
+
+/** Like pickDataPlane, with the reason; throws when an explicit choice cannot be honoured. */
+export async function chooseDataPlane(spec: Pick<GatewaySpec, 'component' | 'settings'>): Promise<DataPlaneChoice> {
+  const realization: string = spec.settings?.realization ?? 'auto';
+  if (realization === 'builtin') return { dataPlane: null, version: null, note: 'built-in emulation (realization: builtin)' };
+  if (realization !== 'auto') {
+    const dp = dataPlaneByName(realization);
+    if (!dp) throw new Error(`unknown realization ${JSON.stringify(realization)} for ${spec.component}; use auto, builtin or one of ${DATA_PLANES.map((d) => d.name).join(', ')}`);
+    const sup = dp.supports(spec);
+    if (!sup.ok) throw new Error(`realization ${realization} cannot realize this ${spec.component} hop: ${sup.reason}`);
+    const version = await dp.version();
+    if (!version) throw new Error(`realization ${realization} was asked for but ${dp.name} is not installed: ${INSTALL_HINT[dp.name]}`);
+    return { dataPlane: dp, version, note: `${dp.name} ${version} (realization: ${realization})` };
+  }
+  const skipped: string[] = [];
+  for (const name of PREFERENCE[spec.component] ?? []) {
+    const dp = dataPlaneByName(name)!;
+    const sup = dp.supports(spec);
+    if (!sup.ok) {
+      skipped.push(`${name}: ${sup.reason}`);
+      continue;
+    }
+    const version = await dp.version();
+    if (!version) {
+      skipped.push(`${name} not installed`);
+      continue;
+    }
+    return { dataPlane: dp, version, note: `${name} ${version}${skipped.length ? ` (${skipped.join('; ')})` : ''}` };
+  }
+  return { dataPlane: null, version: null, note: `built-in emulation (${skipped.join('; ') || 'no real data plane for this component'})` };
+}
+
+export async function pickDataPlane(spec: Pick<GatewaySpec, 'component' | 'settings'>): Promise<DataPlane | null> {
+  return (await chooseDataPlane(spec)).dataPlane;
+}
+
+export { nginxDataPlane, haproxyDataPlane, envoyDataPlane };
