@@ -58,7 +58,7 @@ function priceLine(component: string, d: CostLineDraft): PricedLine {
   const money = times(toNanoUnits(d.quantity), d.price.nano);
   const notes = [d.note, d.price.uncertain ? `uncertain price${d.price.note ? `: ${d.price.note}` : ''}` : undefined].filter(Boolean);
   return {
-    component, item: d.item, quantity: d.quantity, unit: d.unit, unitPriceUsd: nanoToNumber(d.price.nano), monthlyUsd: toUsd(money),
+    component, item: d.item, quantity: Math.round(d.quantity * 1e9) / 1e9, unit: d.unit, unitPriceUsd: nanoToNumber(d.price.nano), monthlyUsd: toUsd(money),
     ...(notes.length ? { note: notes.join('; ') } : {}), money, uncertain: d.price.uncertain, source: d.price.source,
   };
 }
