@@ -152,6 +152,8 @@ export interface RunResult {
   hops: HopRealization[];
   floor?: { latencyMs: LatencySummary; note: string };
   cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string };
+  /** Feature matrix row from the catalog: false, or the hop (and detail) that provides the feature. */
+  features?: Record<string, string | boolean>;
   validity: Validity;
   warnings: string[];
   /** Set when the run failed; figures then cover what was measured before the failure. */
