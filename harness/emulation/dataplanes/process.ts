@@ -1,7 +1,7 @@
 // Process plumbing shared by the real data planes: locate a binary, read its version once per process,
 // start it in the foreground with its output in a log file, wait until every listener accepts, stop it.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, existsSync, accessSync, constants } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, accessSync, constants } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Endpoint } from '../dataplane.ts';
@@ -86,9 +86,52 @@ function tryConnect(ep: Endpoint, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** /proc/net/tcp spells 127.1.2.3:8080 as 0302017F:1F90 (address in host byte order, port big-endian). */
+function procNetKey(ep: Endpoint): string {
+  const hex = ep.host.split('.').map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase()).reverse().join('');
+  return `${hex}:${ep.port.toString(16).padStart(4, '0').toUpperCase()}`;
+}
+
 /**
- * Waits until every endpoint accepts a TCP connection, or the process exits, or the deadline passes.
- * A bare connect then close is harmless to nginx/HAProxy/Envoy (PROXY listeners log it and move on).
+ * Whether the socket listening on ep belongs to one of pids: true / false, or null where /proc cannot tell.
+ * A connect alone could be answered by someone else holding the port (a stale process, a port race).
+ */
+export function listenerOwnedBy(ep: Endpoint, pids: number[]): boolean | null {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return null;
+  }
+  const key = procNetKey(ep);
+  const inodes = new Set<string>();
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === key && f[3] === '0A') inodes.add(f[9]);
+  }
+  if (!inodes.size) return false;
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      return null;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return true;
+      } catch {
+        /* fd closed meanwhile */
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Waits until every endpoint accepts a TCP connection on a socket this process (or its workers) owns, or the
+ * process exits, or the deadline passes. A bare connect then close is harmless to nginx/HAProxy/Envoy.
  */
 export async function waitListening(started: Started, endpoints: Endpoint[], what: string, logFile: string, deadlineMs = 10_000): Promise<void> {
   const until = Date.now() + deadlineMs;
@@ -101,7 +144,10 @@ export async function waitListening(started: Started, endpoints: Endpoint[], wha
     }
     for (const ep of endpoints) {
       const key = `${ep.host}:${ep.port}`;
-      if (pending.has(key) && (await tryConnect(ep, 500))) pending.delete(key);
+      if (!pending.has(key)) continue;
+      const pid = started.child.pid;
+      const owned = pid === undefined ? false : listenerOwnedBy(ep, [pid, ...childPids(pid)]);
+      if (owned !== false && (await tryConnect(ep, 500))) pending.delete(key);
     }
     if (!pending.size) return;
     await new Promise((r) => setTimeout(r, Math.min(50 + attempt * 10, 250)));
