@@ -27,7 +27,13 @@ export class Connection {
   private readonly socket: net.Socket;
   private readonly parser: ResponseParser;
 
-  constructor(target: ConnectionTarget, source: string, wantedHeaders: readonly string[], private readonly onClosed: (c: Connection) => void) {
+  constructor(
+    target: ConnectionTarget,
+    source: string,
+    wantedHeaders: readonly string[],
+    private readonly onConnected: (c: Connection) => void,
+    private readonly onClosed: (c: Connection) => void,
+  ) {
     this.source = source;
     this.parser = new ResponseParser(wantedHeaders);
     const base = { host: target.host, port: target.port, localAddress: source };
@@ -37,6 +43,7 @@ export class Connection {
     this.socket.setNoDelay(true);
     this.socket.once(target.tls ? 'secureConnect' : 'connect', () => {
       this.connected = true;
+      this.onConnected(this);
     });
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('end', () => this.onEnd());

@@ -19,6 +19,15 @@ export const LATE_THRESHOLD_MS = 2;
 const SPIN_MS = 1.5;
 /** Timeouts, expiries of queued requests and interval roll-over are checked on this period. */
 const SWEEP_MS = 10;
+/**
+ * Connection attempts in progress per worker. Without a cap, a burst (start, a source switch, a slow
+ * server) opens hundreds of connections at once, overflows the server's accept backlog, and the kernel's
+ * 1 s SYN retransmit then shows up as second-long latencies that belong to the driver, not the target.
+ * Requests held back by the cap wait in the queue and carry that wait in their latency.
+ */
+const MAX_CONNECTING = 16;
+/** Queued requests examined per drain beyond a blocked one (bounds the work per completion). */
+const DRAIN_LOOKAHEAD = 64;
 /** Distinct observed values kept per interval; the rest are lumped, bounding memory on odd headers. */
 const MAX_DISTINCT_VALUES = 1000;
 
@@ -67,6 +76,8 @@ export class Engine {
   private queue: Pending[] = [];
   private queueHead = 0;
   private inFlight = 0;
+  /** Connections whose TCP (and TLS) setup has not finished yet. */
+  private readonly connecting = new Set<Connection>();
   private activeVus = 0;
   private generating = false;
   private stopped = false;
@@ -177,20 +188,22 @@ export class Engine {
         if (c.usable) return c;
       }
     }
+    if (this.connecting.size >= MAX_CONNECTING) return null;
     if (this.open.size >= this.connectionLimit) {
       // Keep-alive connections belong to a source; at the limit, one idle for another source makes room.
       const victim = this.anyIdle();
       if (!victim) return null;
-      victim.destroy();
-      this.open.delete(victim);
+      this.forget(victim);
     }
     const c = new Connection(
       { host: this.plan.target.host, port: this.plan.target.port, tls: this.plan.target.tls ?? null },
       source,
       this.wanted,
+      (up) => this.onConnected(up),
       (closed) => this.onClosed(closed),
     );
     this.open.add(c);
+    this.connecting.add(c);
     const b = this.current(this.now());
     if (this.now() >= this.warmupMs) b.report.newConnections++;
     if (this.open.size > b.report.maxConnections) b.report.maxConnections = this.open.size;
@@ -207,7 +220,20 @@ export class Engine {
     return null;
   }
 
+  private onConnected(c: Connection): void {
+    this.connecting.delete(c);
+    if (!this.stopped) this.drainQueue();
+  }
+
+  /** Closes a connection now and frees its slot (the socket's own close event comes later). */
+  private forget(c: Connection): void {
+    this.connecting.delete(c);
+    c.destroy();
+    this.open.delete(c);
+  }
+
   private onClosed(c: Connection): void {
+    this.connecting.delete(c);
     this.open.delete(c);
     const list = this.idle.get(c.source);
     if (list) {
@@ -241,8 +267,7 @@ export class Engine {
       if (!list) this.idle.set(conn.source, (list = []));
       list.push(conn);
     } else {
-      conn.destroy();
-      this.open.delete(conn);
+      this.forget(conn);
     }
     this.drainQueue();
     if (req.then) req.then();
@@ -278,16 +303,37 @@ export class Engine {
     }
   }
 
+  /**
+   * Sends queued requests in order of intended time as connections allow. A request whose source has no
+   * usable connection yet does not block the ones behind it: up to DRAIN_LOOKAHEAD entries are tried, so
+   * rapid source rotation cannot stall the queue behind one source's pending connect.
+   */
   private drainQueue(): void {
-    while (this.queueHead < this.queue.length) {
-      const head = this.queue[this.queueHead];
-      const conn = this.acquire(head.source);
-      if (!conn) return;
-      this.queueHead++;
-      this.send(conn, head);
+    let scanned = 0;
+    let k = this.queueHead;
+    while (k < this.queue.length && scanned < DRAIN_LOOKAHEAD) {
+      const req = this.queue[k];
+      const conn = this.acquire(req.source);
+      if (!conn) {
+        if (this.open.size >= this.connectionLimit && !this.hasIdle()) return; // nothing can move until a response
+        k++;
+        scanned++;
+        continue;
+      }
+      // Remove entry k, keeping order: the head moves forward when k is the head.
+      if (k === this.queueHead) this.queueHead++;
+      else this.queue.splice(k, 1);
+      this.send(conn, req);
     }
-    this.queue = [];
-    this.queueHead = 0;
+    if (this.queueHead >= this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    }
+  }
+
+  private hasIdle(): boolean {
+    for (const list of this.idle.values()) if (list.length > 0) return true;
+    return false;
   }
 
   private sweep(): void {

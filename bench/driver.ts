@@ -1,0 +1,219 @@
+// Benchmark of the built-in load driver, in one run:
+//   1. ceiling: closed-loop max throughput against nginx for builtin, wrk, autocannon and an undici Pool;
+//   2. fidelity: open-model runs against a backend with a known 5 ms delay at 50% and 80% of its ceiling;
+//   3. memory: RSS sampled during a run (default 20 s; `--soak 600` for the 10-minute check).
+// Prints figures and ratios; it asserts nothing (the machine is shared and noisy).
+// Usage: npx tsx bench/driver.ts [--seconds 5] [--soak 20]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { runBuiltinLoad } from '../harness/load/builtin/run.ts';
+import type { LoadOutcome, LoadPlan } from '../harness/load/types.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : dflt;
+};
+const SECONDS = arg('seconds', 5);
+const SOAK_S = arg('soak', 20);
+const CONNECTIONS = 64;
+const DELAY_MS = 5;
+const net3 = `127.${50 + Math.floor(Math.random() * 100)}.${1 + Math.floor(Math.random() * 250)}`;
+const HOST = `${net3}.1`;
+const SOURCES = [2, 3, 4, 5].map((n) => `${net3}.${n}`);
+
+function plan(port: number, over: Partial<LoadPlan>): LoadPlan {
+  return {
+    executor: { kind: 'constant-vus', vus: CONNECTIONS, durationS: SECONDS },
+    warmupS: 1,
+    target: { host: HOST, port, path: '/' },
+    sources: SOURCES,
+    requestsPerSource: 1000,
+    connectionMode: 'keep-alive',
+    method: 'GET',
+    requestBodyBytes: 0,
+    timeoutMs: 5000,
+    workers: 1,
+    maxConnections: CONNECTIONS,
+    intervalS: 1,
+    ...over,
+  };
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, HOST, r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let k = 0; k < 100; k++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = net.connect({ host: HOST, port }, () => (c.destroy(), resolve(true)));
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${HOST}:${port}`);
+}
+
+async function startNginx(): Promise<{ port: number; stop: () => void } | null> {
+  if (spawnSync('nginx', ['-v']).error) return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
+  const port = await freePort();
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join(' ');
+  fs.writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http { access_log off; ${temp} keepalive_requests 10000000; keepalive_timeout 60s;
+  server { listen ${HOST}:${port}; location / { return 200 "hello, bench\\n"; } } }
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { port, stop: () => child.kill('SIGTERM') };
+}
+
+async function builtinCeiling(port: number): Promise<number> {
+  const out = await runBuiltinLoad(plan(port, {}));
+  return out.achievedRps;
+}
+
+function wrkCeiling(port: number): number | null {
+  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, `http://${HOST}:${port}/`], { encoding: 'utf8' });
+  if (r.error) return null;
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
+}
+
+function autocannonCeiling(port: number): number | null {
+  const bin = path.resolve('node_modules/.bin/autocannon');
+  if (!fs.existsSync(bin)) return null;
+  const r = spawnSync(bin, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', `http://${HOST}:${port}/`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const json = JSON.parse(r.stdout) as { requests: { total: number }; duration: number };
+  return json.requests.total / json.duration;
+}
+
+/** undici Pool, closed loop in this thread: the best a plain Node client does with the same connection count. */
+async function undiciCeiling(port: number): Promise<number> {
+  const pool = new Pool(`http://${HOST}:${port}`, { connections: CONNECTIONS, pipelining: 1 });
+  let count = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const loop = async () => {
+    while (performance.now() < end) {
+      const { body } = await pool.request({ path: '/', method: 'GET' });
+      await body.dump();
+      count++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, loop));
+  const elapsedS = (performance.now() - t0) / 1000;
+  await pool.close();
+  return count / elapsedS;
+}
+
+/**
+ * Node backend answering after exactly DELAY_MS: deadlines are FIFO (fixed delay), served by one timer that
+ * wakes early and spins the last stretch, so the backend's own timer slack (~1 ms) does not pollute the check.
+ */
+async function startDelayBackend(delayMs: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const queue: Array<{ due: number; res: http.ServerResponse }> = [];
+  let armed = false;
+  const serve = () => {
+    armed = false;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0].due <= now) queue.shift()!.res.end('ok');
+    if (queue.length === 0) return;
+    armed = true;
+    const wait = queue[0].due - performance.now();
+    if (wait > 1.5) setTimeout(serve, wait - 1.5);
+    else setImmediate(serve);
+  };
+  const server = http.createServer((_req, res) => {
+    queue.push({ due: performance.now() + delayMs, res });
+    if (!armed) serve();
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, HOST, r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    stop: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+const fmt = (x: number | null, d = 0) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+const verdict = (o: LoadOutcome) => (o.validity.valid ? 'valid' : `INVALID: ${o.validity.reasons.join('; ')}`);
+
+async function main(): Promise<void> {
+  console.log(`bench/driver.ts on ${os.cpus().length} cores, Node ${process.version}; ${SECONDS} s per ceiling run, ${CONNECTIONS} connections\n`);
+
+  // 1. Ceiling.
+  const nginx = await startNginx();
+  if (!nginx) console.log('nginx is not installed: ceiling section skipped (apt-get install nginx-light)\n');
+  else {
+    try {
+      const rows: Array<[string, number | null]> = [];
+      rows.push(['builtin (1 worker)', await builtinCeiling(nginx.port)]);
+      rows.push(['wrk (1 thread)', wrkCeiling(nginx.port)]);
+      rows.push(['autocannon', autocannonCeiling(nginx.port)]);
+      rows.push(['undici Pool', await undiciCeiling(nginx.port)]);
+      console.log('1. ceiling against nginx (1 worker), closed loop, keep-alive');
+      console.log('   tool                 rps');
+      for (const [name, rps] of rows) console.log(`   ${name.padEnd(20)} ${fmt(rps).padStart(8)}`);
+      const b = rows[0][1]!;
+      const ratio = (x: number | null) => (x ? fmt(b / x, 2) : 'n/a');
+      console.log(`   builtin/wrk ${ratio(rows[1][1])}   builtin/autocannon ${ratio(rows[2][1])}   builtin/undici ${ratio(rows[3][1])}\n`);
+    } finally {
+      nginx.stop();
+    }
+  }
+
+  // 2. Fidelity against a known delay.
+  const backend = await startDelayBackend(DELAY_MS);
+  const floorBackend = await startDelayBackend(0);
+  try {
+    const probe = await runBuiltinLoad(plan(backend.port, { executor: { kind: 'constant-vus', vus: 256, durationS: 3 }, maxConnections: 256 }));
+    const ceiling = probe.achievedRps;
+    console.log(`2. fidelity: backend with a fixed ${DELAY_MS} ms delay; its closed-loop ceiling with 256 connections: ${fmt(ceiling)} rps`);
+    console.log('   load   rate    p50 ms  p99 ms  p50 err  p99 err  floor p50  p50-floor err  validity');
+    for (const share of [0.5, 0.8]) {
+      const rate = Math.round(ceiling * share);
+      const open = (port: number) => plan(port, { executor: { kind: 'constant-arrival-rate', rate, durationS: SECONDS }, maxConnections: 512, workers: 1 });
+      const o = await runBuiltinLoad(open(backend.port));
+      const f = await runBuiltinLoad(open(floorBackend.port));
+      const err = (x: number) => `${fmt(((x - DELAY_MS) / DELAY_MS) * 100, 1)}%`;
+      console.log(
+        `   ${`${share * 100}%`.padEnd(6)} ${String(rate).padEnd(7)} ${fmt(o.latencyMs.p50, 3).padStart(6)}  ${fmt(o.latencyMs.p99, 3).padStart(6)}  ${err(o.latencyMs.p50).padStart(7)}  ${err(o.latencyMs.p99).padStart(7)}  ${fmt(f.latencyMs.p50, 3).padStart(9)}  ${err(o.latencyMs.p50 - f.latencyMs.p50).padStart(13)}  ${verdict(o)}`,
+      );
+    }
+    console.log('   (p50-floor: the delay backend minus the same backend with no delay at the same rate = what the driver attributes to the 5 ms)\n');
+  } finally {
+    await backend.stop();
+    await floorBackend.stop();
+  }
+
+  // 3. Memory over a longer run.
+  const mem = await startDelayBackend(0);
+  try {
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(process.memoryUsage.rss()), 1000);
+    const o = await runBuiltinLoad(plan(mem.port, { executor: { kind: 'constant-arrival-rate', rate: 2000, durationS: SOAK_S }, warmupS: 0, maxConnections: 256 }));
+    clearInterval(sampler);
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
+    console.log(`3. memory: ${SOAK_S} s at 2000 rps (${o.requests} requests, ${verdict(o)})`);
+    console.log(`   RSS first ${mb(rss[0])}  last ${mb(rss[rss.length - 1])}  max ${mb(Math.max(...rss))}  (${rss.length} samples, 1 s apart)`);
+  } finally {
+    await mem.stop();
+  }
+}
+
+await main();
