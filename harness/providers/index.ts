@@ -2,6 +2,7 @@
 // for yet, and model is built in harness/providers/model/ (another change): each says what is missing.
 import type { Provider, ProviderName } from './types.ts';
 import { localProvider } from './local/index.ts';
+import { modelProvider } from './model/index.ts';
 import { UserError } from '../lib/errors.ts';
 
 function unavailable(name: ProviderName, reason: string, hint: string): Provider {
@@ -25,7 +26,7 @@ export function getProvider(name: string): Provider {
     case 'eks':
       return unavailable('eks', 'the eks provider is not implemented in this build (it needs a kubeconfig for an EKS cluster and AWS credentials)', 'use PROVIDER=local');
     case 'model':
-      return unavailable('model', 'the model provider (harness/providers/model/) is not in this build yet', 'use PROVIDER=local');
+      return modelProvider;
     default:
       throw new UserError(`unknown provider "${name}"`, `providers: ${PROVIDER_NAMES.join(', ')}`);
   }

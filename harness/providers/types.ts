@@ -14,6 +14,8 @@ export interface ProvisionOptions {
   /** Seed for every random choice (latency samples, weighted routing). */
   seed: number;
   log: (line: string) => void;
+  /** Model provider only: result.json files to calibrate from, and a profile whose daily shape and connection mix apply. */
+  model?: { calibrateFrom?: string[]; profile?: string };
 }
 
 export interface Realized {
@@ -39,6 +41,8 @@ export interface Simulated {
   hops: HopRealization[];
   /** Calibration, seeds, model assumptions: recorded in result.json. */
   notes: string[];
+  /** Model calibration (fit and goodness) when one was applied: the lead stores it in result.json. */
+  calibration?: import('./model/calibrate.ts').CalibrationRecord;
 }
 
 export interface Provider {
