@@ -2,7 +2,7 @@
 // (use_remote_address, xff_num_trusted_hops), proxy_protocol listener filter, Envoy Gateway ClientTrafficPolicy.
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, setHeader, xffList } from '../headers.ts';
+import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, ipToInt, setHeader, xffList } from '../headers.ts';
 import { problem } from '../diag.ts';
 import { acceptConnection } from './gateway.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
@@ -31,7 +31,8 @@ export type EnvoySettings = z.infer<typeof settings>;
 
 /** The client address Envoy trusts, per the HCM rules (counted before Envoy's own append). */
 export function envoyClientAddress(remote: string, xff: string[], s: EnvoySettings, customHeader?: string, networks?: NetworkMap): string {
-  if (s.clientIpHeader) return customHeader?.split(',')[0].trim() || remote;
+  // The custom_header extension parses the whole value as one address; anything else falls back to the peer.
+  if (s.clientIpHeader) return customHeader && ipToInt(customHeader.trim()) !== null ? customHeader.trim() : remote;
   if (s.trustedCidrs.length) {
     if (!trusted(remote, s.trustedCidrs, networks)) return remote;
     for (let i = xff.length - 1; i >= 0; i--) if (!trusted(xff[i], s.trustedCidrs, networks)) return xff[i];
@@ -60,13 +61,17 @@ export const envoyGateway: CatalogEntry<EnvoySettings> = {
       : s.trustedCidrs.length
         ? `client IP: right-most X-Forwarded-For entry not in ${s.trustedCidrs.join(', ')}`
         : `use_remote_address: ${s.useRemoteAddress}, xff_num_trusted_hops: ${s.xffNumTrustedHops}`,
-    'appends the remote address to X-Forwarded-For; sets x-lab-gateway-client-ip (the trusted client address)',
+    s.clientIpHeader
+      ? 'X-Forwarded-For untouched (use_remote_address off with a detection extension); sets x-lab-gateway-client-ip'
+      : 'appends the remote address to X-Forwarded-For; sets x-lab-gateway-client-ip (the trusted client address)',
   ],
   apply: (env, s, ctx) => {
     const acc = acceptConnection(env, s.proxyProtocol, 'Envoy');
     if (!acc.ok) return acc;
     const client = envoyClientAddress(acc.remote, xffList(env), s, s.clientIpHeader ? getHeader(env, s.clientIpHeader) : undefined, ctx.networks);
-    let headers = s.useRemoteAddress ? appendXff(env.headers, acc.remote) : env.headers;
+    // Envoy refuses use_remote_address together with an original-IP detection extension, so with a custom
+    // header nothing is appended to X-Forwarded-For.
+    let headers = s.useRemoteAddress && !s.clientIpHeader ? appendXff(env.headers, acc.remote) : env.headers;
     headers = setHeader(headers, GATEWAY_CLIENT_HEADER, client);
     return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
   },

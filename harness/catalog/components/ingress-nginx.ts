@@ -25,13 +25,18 @@ const settings = z.strictObject({
 });
 export type IngressNginxSettings = z.infer<typeof settings>;
 
-/** nginx realip with real_ip_recursive on: walk the header from the right past trusted addresses. */
-export function nginxClientAddress(remote: string, env: Envelope, s: IngressNginxSettings, proxySource?: string, networks?: NetworkMap): string {
+/**
+ * nginx realip as ingress-nginx configures it (real_ip_recursive on): PROXY wins over the forwarded-for
+ * header when both are on (one real_ip_header only), and set_real_ip_from gates both: an untrusted
+ * socket peer stays the client address.
+ */
+export function nginxClientAddress(peer: string, env: Envelope, s: IngressNginxSettings, proxySource?: string, networks?: NetworkMap): string {
   const isTrusted = (ip: string) => trusted(ip, s.proxyRealIpCidr, networks);
-  if (s.useProxyProtocol && !s.useForwardedHeaders) return proxySource ?? remote;
-  if (!s.useForwardedHeaders || !isTrusted(remote)) return remote;
+  if (!isTrusted(peer)) return peer;
+  if (s.useProxyProtocol) return proxySource ?? peer;
+  if (!s.useForwardedHeaders) return peer;
   const list = xffList(env, s.forwardedForHeader.toLowerCase());
-  if (!list.length) return remote;
+  if (!list.length) return peer;
   for (let i = list.length - 1; i >= 0; i--) if (!isTrusted(list[i])) return list[i];
   return list[0];
 }
@@ -45,15 +50,21 @@ export const ingressNginx: CatalogEntry<IngressNginxSettings> = {
   settings,
   describe: (s) => [
     `${s.replicas} replica(s); use-proxy-protocol: ${s.useProxyProtocol}, use-forwarded-headers: ${s.useForwardedHeaders}`,
-    s.useForwardedHeaders ? `trusts ${s.forwardedForHeader} from ${s.proxyRealIpCidr.join(', ')} (real_ip_recursive on)` : 'client IP: the connection (or PROXY) address',
-    `X-Forwarded-For to the app: ${s.computeFullForwardedFor ? 'incoming list + remote address' : 'the computed client address'}; sets X-Real-IP`,
+    s.useProxyProtocol
+      ? `client IP: the PROXY source when the peer is in ${s.proxyRealIpCidr.join(', ')}${s.useForwardedHeaders ? ` (PROXY wins: ${s.forwardedForHeader} is not read)` : ''}`
+      : s.useForwardedHeaders
+        ? `trusts ${s.forwardedForHeader} from ${s.proxyRealIpCidr.join(', ')} (real_ip_recursive on)`
+        : 'client IP: the connection address',
+    `X-Forwarded-For to the app: ${s.useForwardedHeaders && s.computeFullForwardedFor ? 'incoming list + remote address' : 'the computed client address'}; sets X-Real-IP`,
   ],
   apply: (env, s, ctx) => {
     const acc = acceptConnection(env, s.useProxyProtocol, 'nginx');
     if (!acc.ok) return acc;
-    // The socket peer is what realip checks against proxy-real-ip-cidr; the PROXY source replaces it first.
-    const client = nginxClientAddress(acc.remote, env, s, env.proxy[0]?.source, ctx.networks);
-    let headers = s.computeFullForwardedFor ? appendXff(env.headers, acc.remote) : setHeader(env.headers, 'x-forwarded-for', client);
+    const client = nginxClientAddress(env.peer, env, s, s.useProxyProtocol ? acc.remote : undefined, ctx.networks);
+    // compute-full-forwarded-for takes effect only with use-forwarded-headers (ingress-nginx template):
+    // the incoming list plus the PROXY address or socket peer; otherwise X-Forwarded-For is the client.
+    const full = s.useForwardedHeaders && s.computeFullForwardedFor;
+    let headers = full ? appendXff(env.headers, acc.remote) : setHeader(env.headers, 'x-forwarded-for', client);
     headers = setHeader(headers, 'x-real-ip', client);
     headers = setHeader(headers, GATEWAY_CLIENT_HEADER, client);
     return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
