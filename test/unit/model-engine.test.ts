@@ -122,7 +122,7 @@ describe('model engine', () => {
     const p = path([hop({ crossAzP: pz })]);
     const r = runSchedule(cfg(p), { segments: one(10_000, 10), budget: 1e6, intervalS: 1, seed: azs });
     // Without a cross-AZ hop the latency is 0 (recorded as 1 us); the cross-AZ RTT is >= ~0.05 ms.
-    const crossed = r.hist.totalCount - r.hist.getCountAtValue(1);
+    const crossed = r.hist.totalCount - r.fast.counts[1];
     const share = crossed / r.hist.totalCount;
     const se = Math.sqrt((pz * (1 - pz)) / r.hist.totalCount);
     expect(Math.abs(share - pz)).toBeLessThan(4 * se);
