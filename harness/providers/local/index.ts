@@ -203,15 +203,18 @@ function hopSpec(s: Scenario, hp: HopPlan, upstreams: UpstreamSpec[], opts: Prov
   };
 }
 
-/** The next hop's listeners; behind kube-proxy with ETP=Local only nodes with a local pod pass the LB health check. */
+/**
+ * The next hop's listeners a hop may send to. A listener with no usable target of its own is left out, as
+ * health checks and DNS do: ETP=Local nodes without a local pod fail the LB health check, and an LB node in
+ * an AZ without a healthy target (cross-zone off) leaves DNS.
+ */
 function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): UpstreamSpec[] {
   const next = plan.hops[i + 1];
   if (!next) return [];
   let list = bound[i + 1];
-  if (next.sameNodeOnly) {
-    const after = plan.hops[i + 2];
-    const podNodes = new Set((after ? bound[i + 2] : []).map((b) => b.node));
-    list = list.filter((b) => podNodes.has(b.node));
+  if (next.sameAzOnly || next.sameNodeOnly) {
+    const theirs = upstreamsFor(plan, bound, i + 1);
+    list = list.filter((l) => theirs.some((u) => (!next.sameAzOnly || u.az === l.az) && (!next.sameNodeOnly || u.node === l.node)));
   }
   return list.map((b) => ({ host: b.host, port: b.port, az: b.az, node: b.node, version: b.version }));
 }
@@ -220,7 +223,7 @@ function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): 
 function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
   const first = plan.hops[0];
   const ups = upstreamsFor(plan, bound, 0);
-  const usable = bound[0].find((l) => !first.sameAzOnly && !first.sameNodeOnly ? true : ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
+  const usable = bound[0].find((l) => ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
   return usable ?? bound[0][0];
 }
 
