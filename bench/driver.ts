@@ -3,7 +3,9 @@
 //   2. fidelity: open-model runs against a backend with a known 5 ms delay at 50% and 80% of its ceiling;
 //   3. memory: RSS sampled during a run (default 20 s; `--soak 600` for the 10-minute check).
 // Prints figures and ratios; it asserts nothing (the machine is shared and noisy).
-// Usage: npx tsx bench/driver.ts [--seconds 5] [--soak 20]
+// The machine is shared: each ceiling is measured in several short rounds, tools interleaved, and the
+// median is reported with the spread, so one tool is not judged on a quiet moment and another on a busy one.
+// Usage: npx tsx bench/driver.ts [--seconds 3] [--rounds 3] [--soak 20]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,7 +21,8 @@ const arg = (name: string, dflt: number): number => {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? Number(process.argv[at + 1]) : dflt;
 };
-const SECONDS = arg('seconds', 5);
+const SECONDS = arg('seconds', 3);
+const ROUNDS = arg('rounds', 3);
 const SOAK_S = arg('soak', 20);
 const CONNECTIONS = 64;
 const DELAY_MS = 5;
@@ -30,7 +33,7 @@ const SOURCES = [2, 3, 4, 5].map((n) => `${net3}.${n}`);
 function plan(port: number, over: Partial<LoadPlan>): LoadPlan {
   return {
     executor: { kind: 'constant-vus', vus: CONNECTIONS, durationS: SECONDS },
-    warmupS: 1,
+    warmupS: 0.5,
     target: { host: HOST, port, path: '/' },
     sources: SOURCES,
     requestsPerSource: 1000,
@@ -161,17 +164,29 @@ async function main(): Promise<void> {
   if (!nginx) console.log('nginx is not installed: ceiling section skipped (apt-get install nginx-light)\n');
   else {
     try {
-      const rows: Array<[string, number | null]> = [];
-      rows.push(['builtin (1 worker)', await builtinCeiling(nginx.port)]);
-      rows.push(['wrk (1 thread)', wrkCeiling(nginx.port)]);
-      rows.push(['autocannon', autocannonCeiling(nginx.port)]);
-      rows.push(['undici Pool', await undiciCeiling(nginx.port)]);
-      console.log('1. ceiling against nginx (1 worker), closed loop, keep-alive');
-      console.log('   tool                 rps');
-      for (const [name, rps] of rows) console.log(`   ${name.padEnd(20)} ${fmt(rps).padStart(8)}`);
-      const b = rows[0][1]!;
-      const ratio = (x: number | null) => (x ? fmt(b / x, 2) : 'n/a');
-      console.log(`   builtin/wrk ${ratio(rows[1][1])}   builtin/autocannon ${ratio(rows[2][1])}   builtin/undici ${ratio(rows[3][1])}\n`);
+      const tools: Array<[string, () => Promise<number | null> | number | null]> = [
+        ['builtin (1 worker)', () => builtinCeiling(nginx.port)],
+        ['wrk (1 thread)', () => wrkCeiling(nginx.port)],
+        ['autocannon', () => autocannonCeiling(nginx.port)],
+        ['undici Pool', () => undiciCeiling(nginx.port)],
+      ];
+      const runs = new Map<string, number[]>(tools.map(([name]) => [name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, measure] of tools) {
+          const rps = await measure();
+          if (rps !== null) runs.get(name)!.push(rps);
+        }
+      }
+      const median = (xs: number[]) => (xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+      console.log(`1. ceiling against nginx (1 worker), closed loop, keep-alive; median of ${ROUNDS} interleaved rounds`);
+      console.log('   tool                 median rps   min..max');
+      for (const [name, xs] of runs) {
+        const spread = xs.length ? `${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))}` : 'not installed';
+        console.log(`   ${name.padEnd(20)} ${fmt(median(xs)).padStart(10)}   ${spread}`);
+      }
+      const [b, w, a, u] = [...runs.values()].map(median);
+      const ratio = (x: number | null) => (b && x ? fmt(b / x, 2) : 'n/a');
+      console.log(`   builtin/wrk ${ratio(w)}   builtin/autocannon ${ratio(a)}   builtin/undici ${ratio(u)}\n`);
     } finally {
       nginx.stop();
     }

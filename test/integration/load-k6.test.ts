@@ -1,4 +1,5 @@
 // Runs real k6 against a loopback server when the binary is installed.
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { k6Version, runK6 } from '../../harness/load/k6/index.ts';
 import { basePlan, randomLoopbackNet, startServer, type TestServer } from './load-helpers.ts';
@@ -18,4 +19,14 @@ describe('k6 driver', () => {
     expect(out.requests).toBeGreaterThan(90);
     expect(out.driver).toMatch(/^k6/);
   });
+});
+
+const dockerLikely = process.env.DOCKER_HOST !== undefined || fs.existsSync('/var/run/docker.sock');
+describe('k6 driver without k6', () => {
+  it.skipIf(installed || dockerLikely)(
+    installed || dockerLikely ? 'explains what to install (skipped: k6 or Docker present)' : 'explains what to install when neither k6 nor Docker is there',
+    async () => {
+      await expect(runK6(basePlan(ip(1), 9, [ip(31)]))).rejects.toThrow(/k6 is not installed.*Install k6.*Docker.*builtin/s);
+    },
+  );
 });
