@@ -1,6 +1,8 @@
 // report.md of one run: reads well in a pull request. Rendered from result.json alone.
 import type { RunResult } from '../result/types.ts';
 import { ms, pct, usd } from './format.ts';
+import { FEATURE_LABELS } from '../catalog/types.ts';
+import { runCharts } from './charts.ts';
 
 export function renderRunMarkdown(r: RunResult): string {
   const L: string[] = [];
@@ -54,6 +56,10 @@ export function renderRunMarkdown(r: RunResult): string {
     for (const l of r.cost.lines) L.push(`| ${l.component} | ${l.item} | ${fmtQty(l.quantity)} | ${l.unit} | $${l.unitPriceUsd} | ${usd(l.monthlyUsd)} |`);
     L.push('');
   }
+  if (r.features) {
+    L.push('## Features (catalog)', '', featureTableMarkdown([{ scenario: r.scenario, features: r.features }]), '');
+  }
+  L.push('## Charts', '', 'In report.html, and as SVG for slides: ' + runCharts(r).map((c) => `[${c.title}](charts/${c.id}.svg)`).join(', ') + '.', '');
   if (r.findings?.length) {
     L.push('## Findings', '');
     for (const fi of r.findings) L.push(`- **${fi.severity}**: ${fi.title}. ${fi.detail}${fi.fix ? ` Fix: ${fi.fix}` : ''}`);
@@ -76,4 +82,12 @@ function errorDetail(r: RunResult): string {
 
 function fmtQty(q: number): string {
   return Number.isInteger(q) ? q.toLocaleString('en-US') : q.toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
+
+/** The catalog's feature matrix as a markdown table: "no", or the hop that provides the feature. */
+export function featureTableMarkdown(rows: Array<{ scenario: string; features: Record<string, string | boolean> }>): string {
+  const keys = Object.keys(FEATURE_LABELS) as Array<keyof typeof FEATURE_LABELS>;
+  const L = [`| scenario | ${keys.map((k) => FEATURE_LABELS[k]).join(' | ')} |`, `|---|${keys.map(() => '---').join('|')}|`];
+  for (const r of rows) L.push(`| ${r.scenario} | ${keys.map((k) => (r.features[k] === false || r.features[k] === undefined ? 'no' : r.features[k] === true ? 'yes' : `yes: ${r.features[k]}`)).join(' | ')} |`);
+  return L.join('\n');
 }

@@ -25,6 +25,22 @@ export const HopRealizationSchema = z.object({
   injectedLatency: InjectedLatency.nullable().optional().meta(d('Modeled latency injected by the emulation; null when none (e.g. a real data plane).')),
   listen: z.string().optional().meta(d('Address(es) the hop listened on during the run.')),
   notes: z.array(z.string()).optional().meta(d('Facts about the realization (e.g. which data plane stood in).')),
+  overheadMs: z
+    .object({
+      p50: z.number(),
+      p99: z.number(),
+      max: z.number(),
+      count: z.number().meta(d('Requests timed (count).')),
+      fidelity: FidelitySchema,
+      what: z.string().meta(d('What exactly was timed.')),
+    })
+    .optional()
+    .meta(d("The hop process's own processing time (receive -> forward, injected delay excluded), ms (measured).")),
+  schedulerLateMs: z
+    .object({ p50: z.number(), p99: z.number(), max: z.number(), count: z.number() })
+    .optional()
+    .meta(d("How late the emulation's delay scheduler fired (its own error), ms (measured).")),
+  counters: z.record(z.string(), z.number()).optional().meta(d('Event counters kept by the hop process (connections, refusals, statuses, upstream errors).')),
 });
 
 export const LatencySummarySchema = z.object({
@@ -192,6 +208,11 @@ export type RunResultParsed = z.infer<typeof RunResultSchema>;
 // Compile-time proof that the zod definition and the TypeScript view in types.ts accept the same documents.
 type Assert<T extends true> = T;
 export type _TypesMatch = Assert<RunResult extends RunResultParsed ? true : false>;
+// ...and that no field of the TypeScript view is missing from the zod definition (extra keys would pass above).
+export type _TopKeys = Assert<Exclude<keyof RunResult, keyof RunResultParsed> extends never ? true : false>;
+export type _HopKeys = Assert<Exclude<keyof RunResult['hops'][number], keyof RunResultParsed['hops'][number]> extends never ? true : false>;
+export type _LoadKeys = Assert<Exclude<keyof RunResult['load'], keyof RunResultParsed['load']> extends never ? true : false>;
+export type _ValidityKeys = Assert<Exclude<keyof RunResult['validity'], keyof RunResultParsed['validity']> extends never ? true : false>;
 
 /** The JSON Schema of result.json (committed as infra/schemas/result.schema.json). */
 export function resultJsonSchema(): Record<string, unknown> {

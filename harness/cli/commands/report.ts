@@ -1,0 +1,35 @@
+import type { Command } from '../command.ts';
+import { parseOptions } from '../command.ts';
+import { UserError } from '../../lib/errors.ts';
+import { readResult, resultFile } from '../../report/store.ts';
+import { writeRunFolder } from '../../report/run-folder.ts';
+import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+export const report: Command = {
+  name: 'report',
+  summary: 're-render report.md, report.html and charts/*.svg of a run from its result.json alone',
+  help: `Usage: exposure-lab report <run folder | result.json> [--out <dir>]
+
+Reads result.json (validated against infra/schemas/result.schema.json; a bad file is refused with the field
+named), and writes report.md, report.html (self-contained, charts inline as SVG) and charts/*.svg.
+result.json itself is not modified. The output folder is the last line on stdout.
+
+Options (defaults in brackets):
+  --out <dir>   where to write the views [the folder holding result.json]
+
+Example: exposure-lab report reports/runs/20250101T120000Z-public-nlb`,
+  async run(argv) {
+    const { values, positionals } = parseOptions('report', argv, { out: { type: 'string' } });
+    const target = positionals[0];
+    if (!target) throw new UserError('report: which run?', 'exposure-lab report reports/runs/<time>-<scenario> (or a path to result.json)');
+    const result = readResult(target);
+    const dir = resolve(values.out || dirname(resultFile(target)));
+    mkdirSync(dir, { recursive: true });
+    // The feature row is added to the views only; the stored result.json stays byte for byte as it was.
+    const { files } = await writeRunFolder(dir, structuredClone(result), { rewriteResult: false });
+    for (const f of files) console.error(`wrote ${f}`);
+    console.log(dir);
+    return 0;
+  },
+};
