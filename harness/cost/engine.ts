@@ -71,6 +71,21 @@ export interface PricedScenario {
 
 /** The full bill with exact amounts (priceScenario is the JSON-friendly view of it). */
 export function priceScenarioExact(scenario: Scenario, profile: Profile, prices?: PriceSnapshot): PricedScenario {
+  const { lines, total, snap, hours } = billLines(scenario, profile, prices);
+  const result: CostResult = {
+    scenario: scenario.name, region: snap.region, monthlyUsd: toUsd(total), monthlyUsdExact: toExactString(total),
+    lines: lines.map(publicLine), assumptions: assumptions(scenario, profile, snap, lines, hours),
+    hoursPerMonth: hours, snapshotDate: snap.snapshotDate, fidelity: 'modeled',
+  };
+  return { result, lines, total };
+}
+
+/** The exact monthly total only (sweeps): the same lines, without the report around them. */
+export function monthlyTotal(scenario: Scenario, profile: Profile, prices: PriceSnapshot): bigint {
+  return billLines(scenario, profile, prices).total;
+}
+
+function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot) {
   const snap = prices ?? loadPriceSnapshot(profile.region);
   const month = monthModel(profile);
   const walk = walkScenario(scenario, profile);
@@ -88,12 +103,7 @@ export function priceScenarioExact(scenario: Scenario, profile: Profile, prices?
   const ictx: ItemContext = { scenario, profile, month, walk, price };
   for (const item of ENGINE_ITEMS) for (const l of item(ictx)) lines.push(priceLine(l.component, l));
   const total = sum(lines.map((l) => l.money));
-  const result: CostResult = {
-    scenario: scenario.name, region: snap.region, monthlyUsd: toUsd(total), monthlyUsdExact: toExactString(total),
-    lines: lines.map(publicLine), assumptions: assumptions(scenario, profile, snap, lines, month.billableHours),
-    hoursPerMonth: month.billableHours, snapshotDate: snap.snapshotDate, fidelity: 'modeled',
-  };
-  return { result, lines, total };
+  return { lines, total, snap, hours: month.billableHours };
 }
 
 export function priceScenario(scenario: Scenario, profile: Profile, prices?: PriceSnapshot): CostResult {

@@ -1,6 +1,6 @@
 // Cost against request rate, and the rates where one topology becomes cheaper than another.
 import type { Scenario } from '../scenario/model.ts';
-import { priceScenarioExact } from './engine.ts';
+import { monthlyTotal } from './engine.ts';
 import { loadPriceSnapshot } from './prices.ts';
 import type { PriceSnapshot, Profile } from './types.ts';
 
@@ -39,7 +39,7 @@ export function logSpaced(from: number, to: number, points: number): number[] {
 
 export function sweepCost(scenarios: Scenario[], profile: Profile, rps: number[], prices?: PriceSnapshot): { points: SweepPoint[]; crossovers: Crossover[] } {
   const snap = prices ?? loadPriceSnapshot(profile.region);
-  const cost = (s: Scenario, r: number) => priceScenarioExact(s, atRate(profile, r), snap).total;
+  const cost = (s: Scenario, r: number) => monthlyTotal(s, atRate(profile, r), snap);
   const exact: bigint[][] = scenarios.map((s) => rps.map((r) => cost(s, r)));
   const points = rps.map((r, j) => ({ rps: r, costs: Object.fromEntries(scenarios.map((s, i) => [s.name, Number(exact[i][j]) / 1e18])) }));
   const crossovers: Crossover[] = [];

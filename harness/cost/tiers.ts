@@ -1,6 +1,7 @@
 // Monthly tiered prices: the quantity is split across the tiers it reaches, one bill line per tier, so the
 // reader sees the boundary. Tiers count per month per account (per region, per CloudFront geography).
 import { MissingPriceError } from './prices.ts';
+import { fmtNum } from './units.ts';
 import type { CostLineDraft, Price } from './types.ts';
 
 export interface TierSlice {
@@ -51,9 +52,9 @@ export function flat(p: Price, nano: bigint): Price {
 }
 
 function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+  return fmtNum(n, 0);
 }
 
 function round(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return fmtNum(n, 3);
 }

@@ -24,6 +24,11 @@ export function gbPerHour(rps: number, bytesPerRequest: number): number {
   return (rps * bytesPerRequest * SECONDS_PER_HOUR) / BYTES_PER_GB;
 }
 
+// One cached formatter per precision: Number#toLocaleString builds a new Intl formatter on every call,
+// which dominated the 1,000-point sweep.
+const formatters = new Map<number, Intl.NumberFormat>();
 export function fmtNum(n: number, digits = 4): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits });
+  let f = formatters.get(digits);
+  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits })));
+  return f.format(n);
 }

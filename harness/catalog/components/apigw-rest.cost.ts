@@ -3,7 +3,7 @@
 import type { CostModel } from '../../cost/types.ts';
 import { perHour } from '../../cost/hours.ts';
 import { tieredLines } from '../../cost/tiers.ts';
-import { APIGW_FREE_REQUESTS, SECONDS_PER_HOUR } from '../../cost/units.ts';
+import { APIGW_FREE_REQUESTS, SECONDS_PER_HOUR, fmtNum } from '../../cost/units.ts';
 import type { ApigwRestSettings } from './apigw-rest.ts';
 
 export const apigwRestCost: CostModel<ApigwRestSettings> = {
@@ -13,7 +13,7 @@ export const apigwRestCost: CostModel<ApigwRestSettings> = {
     const free = profile.freeTiers.newAccount12Months;
     const billed = free ? Math.max(0, requests - APIGW_FREE_REQUESTS) : requests;
     const lines = tieredLines(price('apigw-rest.requests'), billed / 1e6, 'API calls',
-      `${(requests / 1e6).toLocaleString('en-US', { maximumFractionDigits: 3 })}M requests/month${free ? ', 1M free (12-month tier)' : ''}; tiers count per account per region`);
+      `${fmtNum(requests / 1e6, 3)}M requests/month${free ? ', 1M free (12-month tier)' : ''}; tiers count per account per region`);
     if (s.cacheGb > 0) {
       lines.push({ item: `cache ${s.cacheGb} GB`, quantity: month.billableHours, unit: 'cache-hour', price: price(`apigw-rest.cache-${s.cacheGb}gb-hour`), note: 'not covered by the free tier' });
     }

@@ -2,7 +2,7 @@
 // on new connections than TCP). Facts: facts/aws-pricing.md (NLB row, pitfall 3). Cross-zone data is
 // priced by the engine (harness/cost/items/cross-az.ts).
 import type { CostModel } from '../../cost/types.ts';
-import { gbPerHour } from '../../cost/units.ts';
+import { gbPerHour, fmtNum } from '../../cost/units.ts';
 import { capacityNote, capacityUnits } from './lb-capacity.cost.ts';
 import type { NlbSettings } from './nlb.ts';
 
@@ -25,7 +25,7 @@ export const nlbCost: CostModel<NlbSettings> = {
     return [
       { item: 'load balancer hours', quantity: instances * month.billableHours, unit: 'NLB-hour', price: price('nlb.hour') },
       { item: `NLCU-hours (${s.listener} listener)`, quantity: instances * use.unitHours, unit: 'NLCU-hour', price: price('nlb.nlcu-hour'),
-        note: `${capacityNote(use, 'NLCU', month.slices.length > 1)}; ${s.listener}: ${d.newPerS} new/s, ${d.active.toLocaleString('en-US')} active, ${d.gbPerHour} GB/h per NLCU` },
+        note: `${capacityNote(use, 'NLCU', month.slices.length > 1)}; ${s.listener}: ${d.newPerS} new/s, ${fmtNum(d.active, 0)} active, ${d.gbPerHour} GB/h per NLCU` },
     ];
   },
 };

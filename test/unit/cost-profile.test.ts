@@ -1,0 +1,52 @@
+// Strict profile loading: every problem at once, each at its exact line and column with a hint.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadProfile, loadProfileText } from '../../harness/cost/profile.ts';
+
+const fixture = (f: string) => `test/fixtures/cost/${f}`;
+const load = (f: string) => loadProfileText(readFileSync(fixture(f), 'utf8'), fixture(f));
+
+describe('profile loading', () => {
+  it('loads the shipped profiles with defaults applied', () => {
+    for (const name of ['small', 'medium', 'large']) {
+      const p = loadProfile(`profiles/${name}.yaml`);
+      expect(p.name).toBe(name);
+      expect(p.hoursPerMonth).toBe(730);
+      expect(p.freeTiers).toEqual({ alwaysFree: false, newAccount12Months: false });
+    }
+    expect(loadProfile('profiles/medium.yaml').hourlyShape).toHaveLength(24);
+  });
+
+  it('reports every problem of a bad profile at its line and column', () => {
+    const { profile, diagnostics } = load('bad-profile.yaml');
+    expect(profile).toBeUndefined();
+    const got = diagnostics.map((d) => `${d.line}:${d.column} ${d.field}: ${d.message}`);
+    expect(got).toEqual([
+      '7:3 spec.requestsPerSecond: required field is missing (expected number)',
+      '8:3 spec.requestPerSecond: unknown key "requestPerSecond"',
+      '9:28 spec.newConnectionsPerSecond: -1 is out of range: must be at least 0',
+      '13:10 spec.https: expected boolean, got "yes"',
+      '14:16 spec.hourlyShape: a list is out of range: must be at least 24 item(s)',
+      '15:16 spec.freeTiers.alwaysFre: unknown key "alwaysFre"',
+    ]);
+    expect(diagnostics.find((d) => d.field === 'spec.requestPerSecond')!.hint).toMatch(/did you mean "requestsPerSecond"/);
+    expect(diagnostics.find((d) => d.field === 'spec.freeTiers.alwaysFre')!.hint).toMatch(/did you mean "alwaysFree"/);
+  });
+
+  it('a region without a price snapshot is an error at spec.region with the regions that exist', () => {
+    const { diagnostics } = load('unpriced-region.yaml');
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ line: 7, column: 11, field: 'spec.region', message: 'no price snapshot for region "ap-south-2"' });
+    expect(diagnostics[0].hint).toMatch(/eu-west-1, us-east-1/);
+  });
+
+  it('YAML problems (a repeated key) are located too', () => {
+    const { diagnostics } = load('duplicate-key.yaml');
+    expect(diagnostics[0]).toMatchObject({ line: 5, column: 3, code: 'yaml-syntax' });
+  });
+
+  it('loadProfile throws one UserError listing all problems with file:line:column', () => {
+    expect(() => loadProfile(fixture('bad-profile.yaml'))).toThrow(/has 6 error\(s\):\ntest\/fixtures\/cost\/bad-profile.yaml:7:3: error: spec.requestsPerSecond: required/);
+    expect(() => loadProfile('profiles/nope.yaml')).toThrow(/no such file/);
+  });
+});
