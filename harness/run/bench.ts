@@ -138,7 +138,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     incidents: realized?.incidents ?? [],
     warnings,
   });
-  writeRunFolder(dir, result);
+  await (await import('../report/run-folder.ts')).writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
   return { dir, result };
 }
 

@@ -10,6 +10,7 @@ export interface CommandRef {
 
 export const COMMANDS: CommandRef[] = [
   { name: 'bench', summary: 'run one scenario under load; writes reports/runs/<UTC time>-<scenario>/ (folder printed last)', load: async () => (await import('./bench.ts')).bench },
+  { name: 'report', summary: 're-render report.md, report.html and charts/*.svg of a run from its result.json alone', load: async () => (await import('./report.ts')).report },
   { name: 'list', summary: 'list the scenarios in scenarios/ with their path of a request', load: async () => (await import('./list.ts')).list },
   { name: 'validate', summary: 'check scenario files: schema, then AWS/Kubernetes domain rules (exit 1 on errors)', load: async () => (await import('./validate.ts')).validate },
   { name: 'plan', summary: 'show a scenario hop by hop: behaviour, modeled latency, limits, features, warnings', load: async () => (await import('./plan.ts')).plan },
