@@ -1,0 +1,120 @@
+// `exposure-lab sweep`: the model provider across request rates for several scenarios. Thin: parse, call the
+// pure sweep and renderers, write the folder, print tables. Every figure is modeled.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../command.ts';
+import { numberOption, parseOptions } from '../command.ts';
+import { UserError } from '../../lib/errors.ts';
+import { loadScenarioOrThrow } from '../../scenario/resolve.ts';
+import { loadProfile, sweepCost } from '../../cost/index.ts';
+import { loadCalibration } from '../../providers/model/index.ts';
+import { calibrationRecord } from '../../providers/model/calibrate.ts';
+import { rpsRange, sweepScenarios, type Crossing } from '../../providers/model/sweep.ts';
+import { renderSweepMarkdown, scenarioText, specToSvg, sweepChartSpecs } from '../../providers/model/sweep-report.ts';
+
+const DEFAULTS = { points: 50, durationS: 3600, budget: 100_000, out: 'reports/sweeps', profile: 'profiles/medium.yaml', seed: 1, clientTimeoutS: 60 };
+
+export function parseRps(raw: string | undefined): { from: number; to: number } {
+  const m = /^(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)$/.exec(raw ?? '');
+  const from = m ? Number(m[1]) : NaN;
+  const to = m ? Number(m[2]) : NaN;
+  if (!m || !(from > 0) || !(to >= from)) throw new UserError(`sweep: --rps must be <from>..<to> with 0 < from <= to, got "${raw ?? ''}"`, 'e.g. --rps 10..50000');
+  return { from, to };
+}
+
+export const sweep: Command = {
+  name: 'sweep',
+  summary: 'model p50/p99, errors and monthly cost against request rate; saturation and crossovers (all modeled)',
+  help: `Usage: exposure-lab sweep <scenario...> --rps <from>..<to> [options]
+
+Simulates each scenario with the model provider (no processes) at log-spaced request rates and reports
+p50/p99, error rate (429/504/timeouts) and monthly cost per rate, the saturation point of each scenario
+and the rates where scenarios cross over. Writes <out>/<UTC time>/sweep.json, report.md and SVG charts;
+the folder is the last line on stdout. Every figure is modeled.
+
+Options (defaults in brackets):
+  --rps <from>..<to>            request-rate range, daily mean req/s (required)
+  --points <n>                  log-spaced rates in the range [${DEFAULTS.points}]
+  --duration-s <s>              simulated seconds per point [${DEFAULTS.durationS}]
+  --budget <n>                  requests simulated one by one per point; above it, stratified sampling [${DEFAULTS.budget}]
+  --profile <file>              traffic profile: cost, daily shape (peak hour simulated), connection mix [${DEFAULTS.profile}]
+  --calibrate-from <result.json...>   measured runs to calibrate from (repeat the flag or list after it)
+  --client-timeout-s <s>        the client's own timeout [${DEFAULTS.clientTimeoutS}]
+  --seed <n>                    [${DEFAULTS.seed}]
+  --no-charts                   skip SVG charts
+  --out <dir>                   parent folder [${DEFAULTS.out}]
+
+Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --points 20`,
+  async run(argv) {
+    const { values, positionals } = parseOptions('sweep', argv, {
+      rps: { type: 'string' },
+      points: { type: 'string' },
+      'duration-s': { type: 'string' },
+      budget: { type: 'string' },
+      profile: { type: 'string' },
+      'calibrate-from': { type: 'string', multiple: true },
+      'client-timeout-s': { type: 'string' },
+      seed: { type: 'string' },
+      'no-charts': { type: 'boolean' },
+      out: { type: 'string' },
+    });
+    // `--calibrate-from a.json b.json`: result files given after the flag arrive as positionals.
+    const calFiles = [...(values['calibrate-from'] ?? [])];
+    const names: string[] = [];
+    for (const p of positionals) (p.endsWith('.json') ? calFiles : names).push(p);
+    if (!names.length) throw new UserError('sweep: which scenarios?', 'exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000');
+    const { from, to } = parseRps(values.rps);
+    const points = numberOption('sweep', 'points', values.points, DEFAULTS.points, 1);
+    const durationS = numberOption('sweep', 'duration-s', values['duration-s'], DEFAULTS.durationS, 1);
+    const budget = numberOption('sweep', 'budget', values.budget, DEFAULTS.budget, 1000);
+    const seed = numberOption('sweep', 'seed', values.seed, DEFAULTS.seed, 0);
+    const clientTimeoutS = numberOption('sweep', 'client-timeout-s', values['client-timeout-s'], DEFAULTS.clientTimeoutS, 0.001);
+    const scenarios = names.map((n) => loadScenarioOrThrow(n));
+    const profile = loadProfile(values.profile || DEFAULTS.profile);
+    const calibration = calFiles.length ? loadCalibration(calFiles) : undefined;
+    const rps = rpsRange(from, to, Math.round(points));
+
+    const costs = sweepCost(scenarios, profile, rps);
+    const costAt = new Map(costs.points.map((p) => [p.rps, p.costs]));
+    const started = performance.now();
+    let done = 0;
+    const total = scenarios.length * rps.length;
+    const data = sweepScenarios(
+      scenarios,
+      { rps, durationS, budgetPerPoint: budget, seed, profile, calibration, clientTimeoutMs: clientTimeoutS * 1000 },
+      (s, r) => costAt.get(r)?.[s.name] ?? null,
+      () => {
+        done++;
+        if (process.stderr.isTTY) process.stderr.write(`\rsimulated ${done}/${total} points`);
+      },
+    );
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    const wallS = (performance.now() - started) / 1000;
+    data.crossovers.push(
+      ...costs.crossovers.map((c): Crossing => ({ metric: 'monthly cost', lowerBelow: c.cheaperBelow, lowerAbove: c.cheaperAbove, rps: c.rps })),
+    );
+    data.crossovers.sort((a, b) => a.rps - b.rps);
+    data.notes.push(`monthly cost from the cost engine with profile ${profile.name} (${profile.source}) at each daily mean rate; region ${profile.region}`);
+    data.notes.push(`simulated in ${wallS.toFixed(1)} s wall time`);
+
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const dir = join(values.out || DEFAULTS.out, stamp);
+    mkdirSync(dir, { recursive: true });
+    const cal = calibration ? calibrationRecord(calibration) : undefined;
+    const charts: string[] = [];
+    const specs = sweepChartSpecs(data);
+    for (const [k, spec] of Object.entries(specs)) {
+      writeFileSync(join(dir, `${k}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
+      if (!values['no-charts']) {
+        writeFileSync(join(dir, `${k}.svg`), await specToSvg(spec));
+        charts.push(`${k}.svg`);
+      }
+    }
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ ...data, calibration: cal, profile: profile.source, wallS }, null, 2) + '\n');
+    writeFileSync(join(dir, 'report.md'), renderSweepMarkdown(data, cal, charts));
+    for (const s of data.scenarios) console.log(scenarioText(s, data.peakFactor) + '\n');
+    for (const c of data.crossovers) console.log(`crossover (${c.metric}, modeled): ${c.lowerBelow} lower below ${c.rps.toPrecision(3)} req/s, ${c.lowerAbove} above`);
+    console.log(dir);
+    return 0;
+  },
+};
