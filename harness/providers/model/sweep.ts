@@ -41,7 +41,7 @@ export interface ScenarioSweep {
   capacityRps: number | null;
   capacityBy: string;
   points: SweepPoint[];
-  /** Lowest swept rate where errors pass 1% or p99 doubles from the lowest rate's. */
+  /** Lowest swept rate where errors pass 1% or p99 doubles (and grows by 1 ms or more) from the lowest rate's. */
   saturation: { rps: number; why: string } | null;
   notes: string[];
 }
@@ -149,7 +149,8 @@ export function saturationOf(points: SweepPoint[]): ScenarioSweep['saturation'] 
   const base = points.find((p) => p.p99Ms !== null)?.p99Ms ?? null;
   for (const p of points) {
     if (p.errorRate > ERROR_KNEE) return { rps: p.rps, why: `error rate ${(p.errorRate * 100).toFixed(1)}% > ${ERROR_KNEE * 100}%` };
-    if (base !== null && p.p99Ms !== null && p.p99Ms > P99_KNEE * base) return { rps: p.rps, why: `p99 ${p.p99Ms.toFixed(1)} ms > ${P99_KNEE}x the lowest rate's ${base.toFixed(1)} ms` };
+    // Doubling counts only past 1 ms of growth: sub-millisecond paths double on noise alone.
+    if (base !== null && p.p99Ms !== null && p.p99Ms > Math.max(P99_KNEE * base, base + 1)) return { rps: p.rps, why: `p99 ${p.p99Ms.toFixed(1)} ms > ${P99_KNEE}x the lowest rate's ${base.toFixed(1)} ms` };
   }
   return null;
 }
