@@ -15,6 +15,7 @@ import { gitRevision, hostInfo, labVersion } from './meta.ts';
 import { writeResult } from '../report/store.ts';
 import { renderRunMarkdown } from '../report/markdown.ts';
 import type { Scenario } from '../scenario/model.ts';
+import { costForRun, loadProfile } from '../cost/index.ts';
 
 export interface BenchOptions {
   scenario: string;
@@ -72,6 +73,8 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     warnings.push(`${w.field}: ${w.message} (hint: ${w.hint})`);
     o.log(`warning: ${w.file}:${w.line}: ${w.field}: ${w.message}`);
   });
+  // A bad profile fails before anything is started.
+  const profile = o.profile ? loadProfile(o.profile) : undefined;
   const provider = getProvider(o.provider);
   const avail = await provider.available();
   if (!avail.ok) throw new UserError(`provider ${o.provider} cannot run here: ${avail.reason}`, avail.hint);
@@ -118,6 +121,8 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     }
   }
   const interrupted = !!o.signal?.aborted || !!outcome?.interrupted;
+  // The run prices itself: what it measured per request, scaled to the profile's rate (modeled).
+  const cost = profile && outcome && outcome.requests > 0 ? costForRun(scenario, outcome, profile) : undefined;
   const result = buildResult({
     scenario,
     provider: o.provider,
@@ -137,6 +142,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     error,
     incidents: realized?.incidents ?? [],
     warnings,
+    cost,
   });
   await (await import('../report/run-folder.ts')).writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
   return { dir, result };
