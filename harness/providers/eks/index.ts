@@ -1,0 +1,218 @@
+// The eks provider: the same manifests as kind, with AWS load balancers from the AWS Load Balancer Controller
+// (annotations), Lattice through the AWS Gateway API Controller, every object labeled and every AWS resource
+// tagged with the run id; teardown deletes the objects (the controllers delete the AWS resources), and
+// sweepLeaks finds what an interrupted run left behind.
+import * as k8s from '@kubernetes/client-node';
+import type { Provider, ProvisionOptions, Realized } from '../types.ts';
+import type { HopRealization } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/model.ts';
+import type { K8sObject, Manifest } from '../../k8s/types.ts';
+import { UserError } from '../../lib/errors.ts';
+import { ECHO_HEADERS } from '../../emulation/echo.ts';
+import { renderScenario } from '../../k8s/render.ts';
+import { validateManifest } from '../../k8s/validate.ts';
+import { eksNetworks } from '../../k8s/networks.ts';
+import { LABELS, runLabel } from '../../k8s/names.ts';
+import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
+import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, waitUntil } from '../kind/kube.ts';
+import { runSteps, StepError, type Step } from '../kind/steps.ts';
+import { loadKindVersions } from '../kind/versions.ts';
+import { credentialSource, diagnoseEks, type EksFacts } from './available.ts';
+import { assertTargetAllowed } from './guard.ts';
+
+const ms = (s: number) => s * 1000;
+
+export function eksRenderInputs(env: NodeJS.ProcessEnv = process.env) {
+  const { networks } = eksNetworks({ vpcCidr: env.EXPOSURE_LAB_VPC_CIDR, cloudfrontCidrs: env.EXPOSURE_LAB_CLOUDFRONT_CIDRS?.split(',').map((s) => s.trim()).filter(Boolean) });
+  return { networks, aws: { certificateArn: env.EXPOSURE_LAB_CERT_ARN, wafAclArn: env.EXPOSURE_LAB_WAF_ACL_ARN }, echoImage: env.EXPOSURE_LAB_ECHO_IMAGE };
+}
+
+async function probeEks(): Promise<EksFacts> {
+  const f: EksFacts = { context: null, credentials: credentialSource(), lbController: null };
+  let kc: k8s.KubeConfig;
+  try {
+    kc = kubeConfigFrom({});
+    f.context = kc.getCurrentContext() || null;
+  } catch (e) {
+    f.contextError = (e as Error).message;
+    return f;
+  }
+  if (!f.context) return f;
+  // Only the cluster API is asked (the user's kubeconfig), never AWS directly.
+  try {
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const list = await apps.listNamespacedDeployment({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=aws-load-balancer-controller' });
+    f.lbController = list.items.some((d) => (d.status?.availableReplicas ?? 0) > 0);
+  } catch (e) {
+    f.lbController = false;
+    f.lbControllerError = (e as Error).message.split('\n')[0];
+  }
+  return f;
+}
+
+export const eksProvider: Provider & { sweepLeaks: typeof sweepLeaks } = {
+  name: 'eks',
+  available: async () => diagnoseEks(await probeEks()),
+  provision: (s, o) => provisionEks(s, o),
+  sweepLeaks: (prefix, o) => sweepLeaks(prefix, o),
+};
+
+interface Ctx {
+  kc: k8s.KubeConfig;
+  manifest: Manifest;
+  opts: ProvisionOptions;
+  endpoint?: string;
+}
+
+/** Where the client enters: the hostname/IP the front Service or Ingress got from its controller. */
+async function frontAddress(kc: k8s.KubeConfig, m: Manifest): Promise<string | null> {
+  const objectApi = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const fronts = m.entries.map((e) => e.object).filter((o) => (o.kind === 'Ingress' && (o.spec as any).ingressClassName === 'alb') || (o.kind === 'Service' && (o.spec as any).type === 'LoadBalancer'));
+  const lattice = m.entries.map((e) => e.object).find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === m.namespace && !(o.spec as any).rules?.[0]?.filters);
+  for (const o of fronts) {
+    const live: any = await objectApi.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace } });
+    const ing = live?.status?.loadBalancer?.ingress?.[0];
+    if (ing?.hostname || ing?.ip) return ing.hostname ?? ing.ip;
+  }
+  const ep = m.entries.find((e) => e.object.kind === 'EnvoyProxy')?.object as any;
+  if (ep && ep.spec.provider.kubernetes.envoyService.type === 'LoadBalancer') {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const svc = await core.readNamespacedService({ name: ep.spec.provider.kubernetes.envoyService.name, namespace: ENVOY_GATEWAY_NAMESPACE });
+    const ing = svc.status?.loadBalancer?.ingress?.[0];
+    if (ing?.hostname || ing?.ip) return (ing.hostname ?? ing.ip)!;
+  }
+  if (lattice) {
+    const live: any = await objectApi.read({ apiVersion: lattice.apiVersion, kind: lattice.kind, metadata: { name: lattice.metadata.name, namespace: lattice.metadata.namespace } });
+    const dns = live?.metadata?.annotations?.['application-networking.k8s.aws/lattice-assigned-domain-name'];
+    if (dns) return dns;
+  }
+  return null;
+}
+
+function steps(): Step<Ctx>[] {
+  return [
+    {
+      name: 'apply the scenario manifests',
+      timeoutMs: ms(120),
+      run: async (c) => applyObjects(c.kc, c.manifest.entries.map((e) => e.object), c.opts.log),
+      undo: async (c) => {
+        // Deleting the Service / Ingress / Gateway makes the controllers delete the AWS load balancers.
+        const errs = await deleteObjects(c.kc, c.manifest.entries.filter((e) => e.ownership === 'run').map((e) => e.object), c.opts.log);
+        if (errs.length) throw new Error(errs.join('; '));
+      },
+    },
+    {
+      name: 'wait for pods',
+      timeoutMs: ms(420),
+      run: async (c, signal) => {
+        const sel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
+        await waitUntil(() => deploymentsPending(c.kc, c.manifest.namespace, sel), { timeoutMs: ms(400), signal, what: 'echo Deployments' });
+      },
+    },
+    {
+      name: 'wait for the load balancer address',
+      timeoutMs: ms(660),
+      run: async (c, signal) => {
+        await waitUntil(
+          async () => {
+            c.endpoint = (await frontAddress(c.kc, c.manifest)) ?? undefined;
+            return c.endpoint ? null : 'no address in the Service / Ingress / route status yet';
+          },
+          { timeoutMs: ms(600), intervalMs: 10_000, signal, what: 'AWS load balancer' },
+        );
+        // An address exists now; traffic to it is another matter (loopback-only rule).
+        assertTargetAllowed(c.endpoint!);
+      },
+    },
+  ];
+}
+
+export async function provisionEks(scenario: Scenario, opts: ProvisionOptions): Promise<Realized> {
+  const inputs = eksRenderInputs();
+  const echoImage = inputs.echoImage;
+  if (!echoImage) throw new UserError('the eks provider needs the lab echo image in a registry the cluster can pull from', 'build infra/kind/Dockerfile, push it (e.g. to ECR), and set EXPOSURE_LAB_ECHO_IMAGE=<repo>:<tag>');
+  const manifest = renderScenario(scenario, { runId: opts.runId, target: 'eks', echoImage, networks: inputs.networks, aws: inputs.aws });
+  if (manifest.unrealized.length)
+    throw new UserError(
+      `scenario ${scenario.name} cannot be realized on EKS by this lab as written:\n${manifest.unrealized.map((u) => `  - ${u.hop} (${u.component}): ${u.reason}`).join('\n')}`,
+      manifest.unrealized.map((u) => u.hint).join('; '),
+    );
+  const problems = validateManifest(manifest);
+  if (problems.length) throw new Error(`generated manifests are invalid (a lab bug):\n${problems.join('\n')}`);
+  const ctx: Ctx = { kc: kubeConfigFrom({}), manifest, opts };
+  let p;
+  try {
+    p = await runSteps(steps(), ctx, { log: (l) => opts.log(`eks: ${l}`), signal: opts.signal });
+  } catch (e) {
+    if (e instanceof StepError && (e.cause instanceof UserError || (e.cause as Error)?.name === 'RemoteTargetRefused')) throw new UserError((e.cause as Error).message, `the run's objects were deleted; sweep leftovers with sweepLeaks("${runLabel(opts.runId)}")`);
+    throw e;
+  }
+  const lab = loadKindVersions().lab;
+  const hops: HopRealization[] = scenario.hops.slice(1).map((h) => ({
+    name: h.name,
+    component: h.component,
+    realizedBy: h.entry.managed ? `AWS ${h.entry.title} (real, created by its Kubernetes controller)` : h.component === 'service' ? `lab echo in pods (${echoImage})` : `${h.entry.title} in the EKS cluster`,
+    fidelity: 'measured',
+    injectedLatency: null,
+    notes: h.component === 'service' ? [`image built from infra/kind/Dockerfile (${lab})`] : [],
+  }));
+  if (hops[0]) hops[0].notes = [...(hops[0].notes ?? []), ...manifest.notes];
+  const isLattice = scenario.hops.some((h) => h.component === 'lattice' && h.settings.listener === 'https');
+  const albHttps = scenario.hops.some((h) => h.component === 'alb' && h.settings.https);
+  const tls = isLattice || albHttps;
+  return {
+    entry: { host: ctx.endpoint!, port: tls ? 443 : 80, path: '/', hostHeader: ctx.endpoint!, tls: tls ? { servername: ctx.endpoint!, rejectUnauthorized: false } : null },
+    // Off this machine the client address is the real one; source binding to 127.x makes no sense there.
+    sources: [],
+    hops,
+    observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
+    tools: { 'eks context': ctx.kc.getCurrentContext() },
+    processes: [],
+    incidents: [],
+    teardown: async () => {
+      await p.teardown();
+    },
+  };
+}
+
+/** Kinds the lab creates, namespaced and cluster-scoped, for the leak sweep. */
+const SWEPT: Array<{ apiVersion: string; kind: string; plural: string; namespaced: boolean }> = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true },
+  { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true },
+  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', plural: 'gatewayclasses', namespaced: false },
+  { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
+];
+
+/**
+ * Lists (and with delete: true deletes) every object labeled with a run id starting with `runIdPrefix`.
+ * Load balancers are found through their Kubernetes objects: deleting the Service / Ingress / Gateway makes
+ * the controllers delete the AWS resources. An LB whose object is already gone (controller crashed) is not
+ * seen here: find those by the exposure-lab.dev/run-id tag in the AWS console or with
+ * `aws resourcegroupstaggingapi get-resources --tag-filters Key=exposure-lab.dev/run-id`.
+ */
+export async function sweepLeaks(runIdPrefix: string, o: { delete?: boolean; log?: (l: string) => void; kc?: k8s.KubeConfig } = {}): Promise<K8sObject[]> {
+  const kc = o.kc ?? kubeConfigFrom({});
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const found: K8sObject[] = [];
+  for (const t of SWEPT) {
+    let list: { items: any[] };
+    try {
+      list = await api.list(t.apiVersion, t.kind, undefined, undefined, undefined, undefined, undefined, LABELS.runId);
+    } catch (e) {
+      o.log?.(`cannot list ${t.kind}: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    for (const item of list.items) {
+      const id = item.metadata?.labels?.[LABELS.runId] as string | undefined;
+      if (id?.startsWith(runIdPrefix)) found.push({ apiVersion: t.apiVersion, kind: t.kind, metadata: { name: item.metadata.name, namespace: item.metadata.namespace, labels: item.metadata.labels } });
+    }
+  }
+  if (o.delete && found.length) {
+    // Fronts first so the controllers release AWS resources before their namespace goes.
+    const order = ['Ingress', 'Service', 'ConfigMap', 'GatewayClass', 'Namespace'];
+    found.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    await deleteObjects(kc, [...found].reverse(), o.log ?? (() => {}));
+  }
+  return found;
+}

@@ -1,0 +1,287 @@
+// The kind provider: a kind cluster per run (real kube-proxy, real Envoy Gateway / ingress-nginx, the lab's
+// echo in pods), the managed AWS hops as emulator containers on the host network in front of the NodePorts,
+// and LocalStack for API Gateway REST. Provisioning is a list of reversible steps (steps.ts).
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StartedTestContainer } from 'testcontainers';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Provider, ProvisionOptions, Realized } from '../types.ts';
+import type { HopRealization } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/model.ts';
+import type { HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
+import type { Manifest } from '../../k8s/types.ts';
+import { UserError } from '../../lib/errors.ts';
+import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
+import { deriveSeed } from '../../emulation/prng.ts';
+import { ECHO_HEADERS } from '../../emulation/echo.ts';
+import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
+import { renderScenario } from '../../k8s/render.ts';
+import { validateManifest } from '../../k8s/validate.ts';
+import { kindClusterConfig, kindConfigYaml } from '../../k8s/kind-config.ts';
+import { LABELS, dnsName, runLabel } from '../../k8s/names.ts';
+import { PROJECT_ROOT } from '../../scenario/resolve.ts';
+import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
+import { INGRESS_NGINX_NAMESPACE } from '../../k8s/ingress-nginx.ts';
+import { runSteps, StepError, type Step } from './steps.ts';
+import { runOk, toolVersion } from './exec.ts';
+import { diagnoseKind, missingImages, probeKind } from './available.ts';
+import { imagesFor, loadKindVersions, type KindVersions } from './versions.ts';
+import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, nodeLabel, nodesWithReadyPods, waitUntil } from './kube.ts';
+import { planKind, healthyTargets, type KindPlan } from './plan.ts';
+import { freePort, startHopContainer, startLocalStack } from './emulators.ts';
+import { createRestApi, invokePath, restApiCalls } from './localstack-apigw.ts';
+
+interface Ctx {
+  scenario: Scenario;
+  opts: ProvisionOptions;
+  versions: KindVersions;
+  manifest: Manifest;
+  plan: KindPlan;
+  cluster: string;
+  workDir: string;
+  kubeconfigPath: string;
+  kc?: KubeConfig;
+  /** Bound entry of each outside hop (index in plan.outside). */
+  entries: Array<{ host: string; port: number; path: string } | undefined>;
+  containers: StartedTestContainer[];
+  hops: HopRealization[];
+}
+
+const ms = (s: number) => s * 1000;
+
+export const kindProvider: Provider = {
+  name: 'kind',
+  async available() {
+    let v: KindVersions;
+    try {
+      v = loadKindVersions();
+    } catch (e) {
+      return { ok: false, reason: `cannot read the kind version pins: ${(e as Error).message}`, hint: 'restore infra/kind/versions.json or set EXPOSURE_LAB_KIND_VERSIONS' };
+    }
+    return diagnoseKind(await probeKind(imagesFor(null, v)));
+  },
+  provision: (scenario, opts) => provisionKind(scenario, opts),
+};
+
+export function kindSteps(): Step<Ctx>[] {
+  return [
+    {
+      name: 'images present locally',
+      timeoutMs: ms(60),
+      run: async (c) => {
+        const missing = await missingImages(imagesFor(c.scenario, c.versions));
+        if (missing.length) throw new UserError(`images missing from the local Docker engine: ${missing.map((m) => m.image).join(', ')}`, missing.map((m) => `${m.image}: ${m.why}`).join('; '));
+        for (const f of [c.scenario.hops.some((h) => h.component === 'envoy-gateway') && c.versions.envoyGateway, c.scenario.hops.some((h) => h.component === 'ingress-nginx') && c.versions.ingressNginx])
+          if (f && !existsSync(join(PROJECT_ROOT, f.install))) throw new UserError(`install manifest ${f.install} is missing`, `download it once: curl -fLo ${f.install} ${f.installUrl}`);
+      },
+    },
+    {
+      name: 'create kind cluster',
+      timeoutMs: ms(300),
+      undoOnFailure: true,
+      run: async (c, signal) => {
+        const cfg = kindClusterConfig(c.scenario, { nodeImage: c.versions.kindNode, nodePorts: c.manifest.nodePorts });
+        const file = join(c.workDir, 'kind-cluster.yaml');
+        writeFileSync(file, kindConfigYaml(cfg));
+        await runOk('kind', ['create', 'cluster', '--name', c.cluster, '--config', file, '--kubeconfig', c.kubeconfigPath, '--wait', '180s'], { timeoutMs: ms(290), signal });
+        c.kc = kubeConfigFrom({ yaml: await runOk('kind', ['get', 'kubeconfig', '--name', c.cluster], { timeoutMs: ms(30) }) });
+        const server = c.kc.getCurrentCluster()?.server ?? '';
+        if (!/^https:\/\/127\./.test(server)) throw new Error(`the kind API server is at ${server}, not on loopback`);
+      },
+      undo: async (c) => {
+        await runOk('kind', ['delete', 'cluster', '--name', c.cluster, '--kubeconfig', c.kubeconfigPath], { timeoutMs: ms(120) });
+      },
+    },
+    {
+      name: 'load images into the nodes',
+      timeoutMs: ms(600),
+      run: async (c, signal) => {
+        const images = imagesFor(c.scenario, c.versions)
+          .map((i) => i.image)
+          .filter((i) => i !== c.versions.kindNode && i !== c.versions.localstack && i !== c.versions.ryuk);
+        await runOk('kind', ['load', 'docker-image', '--name', c.cluster, ...images], { timeoutMs: ms(590), signal });
+      },
+    },
+    {
+      name: 'install gateway controllers',
+      timeoutMs: ms(420),
+      run: async (c, signal) => {
+        const has = (k: string) => c.scenario.hops.some((h) => h.component === k);
+        const installs: Array<{ file: string; ns: string }> = [];
+        if (has('envoy-gateway')) installs.push({ file: c.versions.envoyGateway.install, ns: ENVOY_GATEWAY_NAMESPACE });
+        if (has('ingress-nginx')) installs.push({ file: c.versions.ingressNginx.install, ns: INGRESS_NGINX_NAMESPACE });
+        for (const i of installs) {
+          await runOk('kubectl', ['--kubeconfig', c.kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '-f', join(PROJECT_ROOT, i.file)], { timeoutMs: ms(180), signal });
+          await waitUntil(() => deploymentsPending(c.kc!, i.ns), { timeoutMs: ms(200), signal, what: `controllers in ${i.ns}` });
+        }
+      },
+    },
+    {
+      name: 'apply the scenario manifests',
+      timeoutMs: ms(120),
+      run: async (c) => applyObjects(c.kc!, c.manifest.entries.map((e) => e.object), c.opts.log),
+      undo: async (c) => {
+        // The cluster goes with the next undo; deleting first keeps a reused cluster clean too.
+        if (!c.kc) return;
+        const errs = await deleteObjects(c.kc, c.manifest.entries.filter((e) => e.ownership === 'run').map((e) => e.object), c.opts.log);
+        if (errs.length) throw new Error(errs.join('; '));
+      },
+    },
+    {
+      name: 'wait for the application and gateway pods',
+      timeoutMs: ms(300),
+      run: async (c, signal) => {
+        const sel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
+        await waitUntil(() => deploymentsPending(c.kc!, c.manifest.namespace, sel), { timeoutMs: ms(240), signal, what: 'echo Deployments' });
+        if (c.scenario.hops.some((h) => h.component === 'envoy-gateway'))
+          await waitUntil(() => deploymentsPending(c.kc!, ENVOY_GATEWAY_NAMESPACE, sel), { timeoutMs: ms(240), signal, what: 'Envoy proxy Deployment' });
+      },
+    },
+    {
+      name: 'start the emulated AWS hops',
+      timeoutMs: ms(600),
+      run: async (c, signal) => startOutside(c, signal),
+      undo: async (c) => {
+        const errs: string[] = [];
+        for (const k of c.containers.splice(0).reverse()) await k.stop({ timeout: 10_000 }).catch((e: Error) => errs.push(e.message));
+        if (errs.length) throw new Error(errs.join('; '));
+      },
+    },
+  ];
+}
+
+/** ETP=Local: an LB only reaches nodes hosting a ready pod of the Service behind it (the health check). */
+async function healthyWorkers(c: Ctx): Promise<Set<number> | null> {
+  const kp = c.scenario.hops.find((h) => h.component === 'kube-proxy');
+  if (kp?.settings.externalTrafficPolicy !== 'Local') return null;
+  const gw = c.scenario.hops.find((h) => h.component === 'envoy-gateway');
+  const ns = gw ? ENVOY_GATEWAY_NAMESPACE : c.manifest.namespace;
+  const nodes = await nodesWithReadyPods(c.kc!, ns, `${LABELS.runId}=${runLabel(c.opts.runId)}`);
+  const idx = await nodeLabel(c.kc!, 'exposure-lab.dev/node');
+  return new Set(nodes.map((n) => Number(idx.get(n))).filter((n) => Number.isFinite(n)));
+}
+
+async function startOutside(c: Ctx, signal: AbortSignal): Promise<void> {
+  const healthy = await healthyWorkers(c);
+  let upstreams: UpstreamSpec[] = healthyTargets(c.plan.clusterTargets, c.plan.workers, healthy);
+  // Innermost first: each hop needs the bound addresses of the one behind it.
+  for (let i = c.plan.outside.length - 1; i >= 0; i--) {
+    if (signal.aborted) throw new Error('interrupted');
+    const { plan: hp, via } = c.plan.outside[i];
+    if (via === 'localstack') {
+      const host = hp.listeners[0].host;
+      const port = await freePort(host);
+      c.containers.push(await startLocalStack(c.versions.localstack, { host, port }, runLabel(c.opts.runId)));
+      const up = upstreams[0];
+      const vars = await createRestApi(
+        `http://${host}:${port}`,
+        restApiCalls({ name: dnsName(['lab', c.opts.runId]), upstream: `http://${up.host}:${up.port}`, sourceIpHeader: hp.hop.settings.sourceIpHeader, stage: 'lab' }),
+        signal,
+      );
+      c.entries[i] = { host, port, path: invokePath(vars.api, 'lab') };
+      c.hops[hp.index - 1] = { name: hp.hop.name, component: hp.hop.component, realizedBy: `LocalStack ${c.versions.localstack}`, fidelity: 'emulated', injectedLatency: null, listen: `${host}:${port}`, notes: ['API Gateway REST emulated by LocalStack: its own latency is measured, not AWS\'s; throttles are LocalStack\'s (none by default)'] };
+      upstreams = [{ host, port, az: 1 }];
+      continue;
+    }
+    const listeners = await Promise.all(hp.listeners.map(async (l) => ({ ...l, port: await freePort(l.host) })));
+    const spec: HopSpec = {
+      role: hp.role === 'gateway' ? 'l7' : hp.role,
+      name: hp.hop.name,
+      component: hp.hop.component,
+      settings: hp.hop.settings,
+      listeners,
+      upstreams,
+      latency: hp.latency,
+      crossAzLatency: hp.crossAzLatency,
+      sameAzOnly: hp.sameAzOnly,
+      sameNodeOnly: false,
+      inboundPrivateLink: hp.inboundPrivateLink,
+      markWafSource: hp.markWafSource,
+      tls: null,
+      networks: LOCAL_NETWORKS,
+      seed: deriveSeed(c.opts.seed, hp.hop.name),
+      throttleScale: DEFAULT_THROTTLE_SCALE,
+    };
+    c.containers.push(await startHopContainer(c.versions.lab, spec, runLabel(c.opts.runId)));
+    c.entries[i] = { host: listeners[0].host, port: listeners[0].port, path: '/' };
+    c.hops[hp.index - 1] = {
+      name: hp.hop.name,
+      component: hp.hop.component,
+      realizedBy: `lab emulator container (${hp.role}, ${c.versions.lab}, host network)`,
+      fidelity: 'emulated',
+      injectedLatency: c.opts.injectLatency && hp.latency ? { medianMs: hp.hop.latency.medianMs, p99Ms: hp.hop.latency.p99Ms, source: hp.hop.latency.basis, confidence: hp.hop.latency.confidence } : null,
+      listen: listeners.map((l) => `${l.host}:${l.port}`).join(', '),
+      notes: healthy && i === c.plan.outside.length - 1 ? [`targets only nodes with a ready pod (ETP=Local health check): ${[...healthy].sort().join(', ') || 'none'}`] : [],
+    };
+    upstreams = listeners.map((l) => ({ host: l.host, port: l.port, az: l.az }));
+  }
+}
+
+function inClusterHops(s: Scenario, v: KindVersions): Map<string, HopRealization> {
+  const m = new Map<string, HopRealization>();
+  for (const h of s.hops.slice(1)) {
+    const base = { name: h.name, component: h.component, fidelity: 'measured' as const, injectedLatency: null };
+    if (h.component === 'kube-proxy') m.set(h.name, { ...base, realizedBy: `kube-proxy (${h.settings.mode}) in kind ${v.kindNode}`, notes: ['entered through Docker port mappings on 127.22.<az>.<n>'] });
+    if (h.component === 'envoy-gateway') m.set(h.name, { ...base, realizedBy: `Envoy Gateway ${v.envoyGateway.version}` });
+    if (h.component === 'ingress-nginx') m.set(h.name, { ...base, realizedBy: `ingress-nginx ${v.ingressNginx.version}` });
+    if (h.component === 'service') m.set(h.name, { ...base, realizedBy: `lab echo in pods (${v.lab})` });
+  }
+  return m;
+}
+
+export async function provisionKind(scenario: Scenario, opts: ProvisionOptions): Promise<Realized> {
+  const versions = loadKindVersions();
+  const manifest = renderScenario(scenario, { runId: opts.runId, target: 'kind', echoImage: versions.lab });
+  const problems = validateManifest(manifest);
+  if (problems.length) throw new Error(`generated manifests are invalid (a lab bug):\n${problems.join('\n')}`);
+  const plan = planKind(scenario, manifest, { injectLatency: opts.injectLatency });
+  const workDir = mkdtempSync(join(tmpdir(), 'exposure-lab-kind-'));
+  const ctx: Ctx = {
+    scenario,
+    opts,
+    versions,
+    manifest,
+    plan,
+    cluster: dnsName(['lab', runLabel(opts.runId)], 40),
+    workDir,
+    kubeconfigPath: join(workDir, 'kubeconfig'),
+    entries: [],
+    containers: [],
+    hops: [],
+  };
+  let provisioned;
+  try {
+    provisioned = await runSteps(kindSteps(), ctx, { log: (l) => opts.log(`kind: ${l}`), signal: opts.signal });
+  } catch (e) {
+    rmSync(workDir, { recursive: true, force: true });
+    if (e instanceof StepError && e.cause instanceof UserError) throw e.cause;
+    throw e;
+  }
+  const inCluster = inClusterHops(scenario, versions);
+  const hops: HopRealization[] = scenario.hops.slice(1).map((h, i) => ctx.hops[i] ?? inCluster.get(h.name)!);
+  const first = ctx.entries[0];
+  const direct = plan.clusterTargets[0];
+  const entry = first ?? { host: direct.host, port: direct.port, path: '/' };
+  const tools: Record<string, string> = { kind: (await toolVersion('kind', ['version'])) ?? 'unknown', 'kind node': versions.kindNode, 'lab image': versions.lab };
+  if (scenario.hops.some((h) => h.component === 'envoy-gateway')) tools['envoy-gateway'] = versions.envoyGateway.version;
+  if (scenario.hops.some((h) => h.component === 'ingress-nginx')) tools['ingress-nginx'] = versions.ingressNginx.version;
+  // Realization-wide notes go with the first hop realized in the cluster, where they apply.
+  const firstIn = hops.find((h) => h.fidelity === 'measured');
+  if (firstIn) firstIn.notes = [...(firstIn.notes ?? []), ...manifest.notes, ...plan.notes];
+  const incidents: string[] = [];
+  return {
+    entry: { host: entry.host, port: entry.port, path: entry.path, hostHeader: 'app.example', tls: null },
+    sources: plan.sources,
+    hops,
+    observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
+    tools,
+    processes: [],
+    incidents,
+    teardown: async () => {
+      await provisioned.teardown();
+      for (const e of provisioned.teardownErrors) incidents.push(`teardown: ${e}`);
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
