@@ -10,6 +10,7 @@ export interface CommandRef {
 
 export const COMMANDS: CommandRef[] = [
   { name: 'bench', summary: 'run one scenario under load; writes reports/runs/<UTC time>-<scenario>/ (folder printed last)', load: async () => (await import('./bench.ts')).bench },
+  { name: 'compare', summary: 'architecture-review report across scenarios under the same load; writes reports/compare/<UTC time>/ (folder printed last)', load: async () => (await import('./compare.ts')).compare },
   { name: 'report', summary: 're-render report.md, report.html and charts/*.svg of a run from its result.json alone', load: async () => (await import('./report.ts')).report },
   { name: 'list', summary: 'list the scenarios in scenarios/ with their path of a request', load: async () => (await import('./list.ts')).list },
   { name: 'validate', summary: 'check scenario files: schema, then AWS/Kubernetes domain rules (exit 1 on errors)', load: async () => (await import('./validate.ts')).validate },
@@ -19,4 +20,5 @@ export const COMMANDS: CommandRef[] = [
   { name: 'cost', summary: 'monthly AWS bill of a scenario for a traffic profile (modeled), comparisons, cost vs request rate', load: async () => (await import('./cost.ts')).cost },
   { name: 'prices', summary: 'show the dated price snapshot, or refresh it from the AWS Price List API (needs credentials)', load: async () => (await import('./prices.ts')).prices },
   { name: 'sweep', summary: 'model p50/p99, errors and monthly cost against request rate; saturation and crossovers (all modeled)', load: async () => (await import('./sweep.ts')).sweep },
+  { name: 'ip-matrix', summary: 'run the rows of facts/client-ip.md as scenario variants with real traffic; measured vs documented (exit 1 on a mismatch)', load: async () => (await import('./ip-matrix.ts')).ipMatrix },
 ];
