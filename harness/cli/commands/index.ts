@@ -11,6 +11,8 @@ export interface CommandRef {
 export const COMMANDS: CommandRef[] = [
   { name: 'bench', summary: 'run one scenario under load; writes reports/runs/<UTC time>-<scenario>/ (folder printed last)', load: async () => (await import('./bench.ts')).bench },
   { name: 'compare', summary: 'architecture-review report across scenarios under the same load; writes reports/compare/<UTC time>/ (folder printed last)', load: async () => (await import('./compare.ts')).compare },
+  { name: 'regress', summary: 'CI gate: compare a run with a baseline (threshold + significance test); JUnit XML, markdown; exit 1 on regression', load: async () => (await import('./regress.ts')).regressCommand },
+  { name: 'baseline', summary: 'promote a run to the regression baseline (reports/baselines/<scenario>.json), or list baselines', load: async () => (await import('./baseline.ts')).baseline },
   { name: 'report', summary: 're-render report.md, report.html and charts/*.svg of a run from its result.json alone', load: async () => (await import('./report.ts')).report },
   { name: 'list', summary: 'list the scenarios in scenarios/ with their path of a request', load: async () => (await import('./list.ts')).list },
   { name: 'validate', summary: 'check scenario files: schema, then AWS/Kubernetes domain rules (exit 1 on errors)', load: async () => (await import('./validate.ts')).validate },
