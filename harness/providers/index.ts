@@ -3,6 +3,8 @@
 import type { Provider, ProviderName } from './types.ts';
 import { localProvider } from './local/index.ts';
 import { modelProvider } from './model/index.ts';
+import { kindProvider } from './kind/index.ts';
+import { eksProvider } from './eks/index.ts';
 import { UserError } from '../lib/errors.ts';
 
 function unavailable(name: ProviderName, reason: string, hint: string): Provider {
@@ -22,9 +24,9 @@ export function getProvider(name: string): Provider {
     case 'local':
       return localProvider;
     case 'kind':
-      return unavailable('kind', 'the kind provider is not implemented in this build (it needs docker, kind and kubectl)', 'use PROVIDER=local (embedded default)');
+      return kindProvider;
     case 'eks':
-      return unavailable('eks', 'the eks provider is not implemented in this build (it needs a kubeconfig for an EKS cluster and AWS credentials)', 'use PROVIDER=local');
+      return eksProvider;
     case 'model':
       return modelProvider;
     default:

@@ -18,7 +18,20 @@ import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, waitUn
 import { runSteps, StepError, type Step } from '../kind/steps.ts';
 import { loadKindVersions } from '../kind/versions.ts';
 import { credentialSource, diagnoseEks, type EksFacts } from './available.ts';
-import { assertTargetAllowed } from './guard.ts';
+import { ALLOW_REMOTE_ENV, assertTargetAllowed, isLoopbackTarget, remoteAllowed } from './guard.ts';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Host of the current cluster's API server (the lab's loopback rule applies to it too). */
+export function apiServerHost(kc: k8s.KubeConfig): string {
+  const server = kc.getCurrentCluster()?.server ?? '';
+  try {
+    return new URL(server).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return server;
+  }
+}
 
 const ms = (s: number) => s * 1000;
 
@@ -30,6 +43,12 @@ export function eksRenderInputs(env: NodeJS.ProcessEnv = process.env) {
 async function probeEks(): Promise<EksFacts> {
   const f: EksFacts = { context: null, credentials: credentialSource(), lbController: null };
   let kc: k8s.KubeConfig;
+  const kubeconfig = process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
+  // client-node falls back to a made-up localhost context when there is no kubeconfig: that is not a context.
+  if (!process.env.KUBERNETES_SERVICE_HOST && !kubeconfig.split(':').some((f) => f && existsSync(f))) {
+    f.contextError = `no kubeconfig at ${kubeconfig}`;
+    return f;
+  }
   try {
     kc = kubeConfigFrom({});
     f.context = kc.getCurrentContext() || null;
@@ -38,7 +57,13 @@ async function probeEks(): Promise<EksFacts> {
     return f;
   }
   if (!f.context) return f;
-  // Only the cluster API is asked (the user's kubeconfig), never AWS directly.
+  // The cluster API is the only thing asked (never AWS), and only when this machine may reach it.
+  const server = apiServerHost(kc);
+  if (!isLoopbackTarget(server) && !remoteAllowed()) {
+    f.lbControllerError = `not checked: the API server ${server} is not on loopback (set ${ALLOW_REMOTE_ENV}=1 on a machine allowed to reach it)`;
+    f.lbController = false;
+    return f;
+  }
   try {
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     const list = await apps.listNamespacedDeployment({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=aws-load-balancer-controller' });
@@ -140,6 +165,11 @@ export async function provisionEks(scenario: Scenario, opts: ProvisionOptions): 
   const problems = validateManifest(manifest);
   if (problems.length) throw new Error(`generated manifests are invalid (a lab bug):\n${problems.join('\n')}`);
   const ctx: Ctx = { kc: kubeConfigFrom({}), manifest, opts };
+  try {
+    assertTargetAllowed(apiServerHost(ctx.kc));
+  } catch (e) {
+    throw new UserError((e as Error).message, `run eks benchmarks from a machine allowed to reach the cluster and its load balancers, with ${ALLOW_REMOTE_ENV}=1`);
+  }
   let p;
   try {
     p = await runSteps(steps(), ctx, { log: (l) => opts.log(`eks: ${l}`), signal: opts.signal });
@@ -193,6 +223,7 @@ const SWEPT: Array<{ apiVersion: string; kind: string; plural: string; namespace
  */
 export async function sweepLeaks(runIdPrefix: string, o: { delete?: boolean; log?: (l: string) => void; kc?: k8s.KubeConfig } = {}): Promise<K8sObject[]> {
   const kc = o.kc ?? kubeConfigFrom({});
+  assertTargetAllowed(apiServerHost(kc));
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   const found: K8sObject[] = [];
   for (const t of SWEPT) {
