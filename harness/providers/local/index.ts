@@ -123,6 +123,7 @@ export async function provisionLocal(scenario: Scenario, opts: ProvisionOptions,
         } else {
           const spec = hopSpec(scenario, hp, upstreams, opts, local, cert);
           bound[i] = await procs[i]!.start(spec);
+          opts.log(`local: started ${hp.hop.name} (${hp.hop.component}, pid ${procs[i]!.pid})`);
           hopsOut[i] = realization(hp, bound[i], realizedByOf(hp), fidelityOf(hp), opts.injectLatency, hp.notes);
         }
       } catch (e) {
