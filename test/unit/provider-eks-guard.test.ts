@@ -59,9 +59,9 @@ describe('eks: the cluster API server is subject to the same rule', () => {
     const { kubeConfigFrom } = await import('../../harness/providers/kind/kube.ts');
     const yaml = (server: string) =>
       `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\nusers:\n- name: u\n  user:\n    token: t\n`;
-    const remote = apiServerHost(kubeConfigFrom({ yaml: yaml('https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com') }));
+    const remote = apiServerHost(await kubeConfigFrom({ yaml: yaml('https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com') }));
     expect(remote).toBe('abcdef.gr7.eu-west-1.eks.amazonaws.com');
     expect(() => assertTargetAllowed(remote, {})).toThrow(RemoteTargetRefused);
-    expect(apiServerHost(kubeConfigFrom({ yaml: yaml('https://127.0.0.1:39211') }))).toBe('127.0.0.1');
+    expect(apiServerHost(await kubeConfigFrom({ yaml: yaml('https://127.0.0.1:39211') }))).toBe('127.0.0.1');
   });
 });

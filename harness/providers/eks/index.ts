@@ -2,7 +2,7 @@
 // (annotations), Lattice through the AWS Gateway API Controller, every object labeled and every AWS resource
 // tagged with the run id; teardown deletes the objects (the controllers delete the AWS resources), and
 // sweepLeaks finds what an interrupted run left behind.
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import type { Provider, ProvisionOptions, Realized } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
@@ -14,7 +14,7 @@ import { validateManifest } from '../../k8s/validate.ts';
 import { eksNetworks } from '../../k8s/networks.ts';
 import { LABELS, runLabel } from '../../k8s/names.ts';
 import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
-import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, waitUntil } from '../kind/kube.ts';
+import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, loadK8s, waitUntil } from '../kind/kube.ts';
 import { runSteps, StepError, type Step } from '../kind/steps.ts';
 import { loadKindVersions } from '../kind/versions.ts';
 import { credentialSource, diagnoseEks, type EksFacts } from './available.ts';
@@ -50,7 +50,7 @@ async function probeEks(): Promise<EksFacts> {
     return f;
   }
   try {
-    kc = kubeConfigFrom({});
+    kc = await kubeConfigFrom({});
     f.context = kc.getCurrentContext() || null;
   } catch (e) {
     f.contextError = (e as Error).message;
@@ -65,7 +65,8 @@ async function probeEks(): Promise<EksFacts> {
     return f;
   }
   try {
-    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const K = await loadK8s();
+    const apps = kc.makeApiClient(K.AppsV1Api);
     const list = await apps.listNamespacedDeployment({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=aws-load-balancer-controller' });
     f.lbController = list.items.some((d) => (d.status?.availableReplicas ?? 0) > 0);
   } catch (e) {
@@ -91,7 +92,8 @@ interface Ctx {
 
 /** Where the client enters: the hostname/IP the front Service or Ingress got from its controller. */
 async function frontAddress(kc: k8s.KubeConfig, m: Manifest): Promise<string | null> {
-  const objectApi = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const K = await loadK8s();
+  const objectApi = K.KubernetesObjectApi.makeApiClient(kc);
   const fronts = m.entries.map((e) => e.object).filter((o) => (o.kind === 'Ingress' && (o.spec as any).ingressClassName === 'alb') || (o.kind === 'Service' && (o.spec as any).type === 'LoadBalancer'));
   const lattice = m.entries.map((e) => e.object).find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === m.namespace && !(o.spec as any).rules?.[0]?.filters);
   for (const o of fronts) {
@@ -101,7 +103,7 @@ async function frontAddress(kc: k8s.KubeConfig, m: Manifest): Promise<string | n
   }
   const ep = m.entries.find((e) => e.object.kind === 'EnvoyProxy')?.object as any;
   if (ep && ep.spec.provider.kubernetes.envoyService.type === 'LoadBalancer') {
-    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const core = kc.makeApiClient(K.CoreV1Api);
     const svc = await core.readNamespacedService({ name: ep.spec.provider.kubernetes.envoyService.name, namespace: ENVOY_GATEWAY_NAMESPACE });
     const ing = svc.status?.loadBalancer?.ingress?.[0];
     if (ing?.hostname || ing?.ip) return (ing.hostname ?? ing.ip)!;
@@ -164,7 +166,7 @@ export async function provisionEks(scenario: Scenario, opts: ProvisionOptions): 
     );
   const problems = validateManifest(manifest);
   if (problems.length) throw new Error(`generated manifests are invalid (a lab bug):\n${problems.join('\n')}`);
-  const ctx: Ctx = { kc: kubeConfigFrom({}), manifest, opts };
+  const ctx: Ctx = { kc: await kubeConfigFrom({}), manifest, opts };
   try {
     assertTargetAllowed(apiServerHost(ctx.kc));
   } catch (e) {
@@ -222,9 +224,10 @@ const SWEPT: Array<{ apiVersion: string; kind: string; plural: string; namespace
  * `aws resourcegroupstaggingapi get-resources --tag-filters Key=exposure-lab.dev/run-id`.
  */
 export async function sweepLeaks(runIdPrefix: string, o: { delete?: boolean; log?: (l: string) => void; kc?: k8s.KubeConfig } = {}): Promise<K8sObject[]> {
-  const kc = o.kc ?? kubeConfigFrom({});
+  const kc = o.kc ?? (await kubeConfigFrom({}));
   assertTargetAllowed(apiServerHost(kc));
-  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const K = await loadK8s();
+  const api = K.KubernetesObjectApi.makeApiClient(kc);
   const found: K8sObject[] = [];
   for (const t of SWEPT) {
     let list: { items: any[] };

@@ -2,7 +2,8 @@
 // (same code as the local provider's hop processes) and LocalStack for API Gateway REST. Host networking
 // keeps every address on loopback (127.x), which is the only place this lab sends traffic.
 import net from 'node:net';
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+// testcontainers is loaded on first use: importing it costs seconds, and every bench imports the providers.
+import type { StartedTestContainer } from 'testcontainers';
 import type { HopSpec } from '../../emulation/spec.ts';
 import { READY_MARK } from './container-main.ts';
 import { LABELS } from '../../k8s/names.ts';
@@ -20,6 +21,7 @@ export function freePort(host: string): Promise<number> {
 }
 
 export async function startHopContainer(image: string, spec: HopSpec, runLabel: string): Promise<StartedTestContainer> {
+  const { GenericContainer, Wait } = await import('testcontainers');
   return new GenericContainer(image)
     .withNetworkMode('host')
     .withCommand(['hop'])
@@ -31,6 +33,7 @@ export async function startHopContainer(image: string, spec: HopSpec, runLabel: 
 }
 
 export async function startLocalStack(image: string, listen: { host: string; port: number }, runLabel: string): Promise<StartedTestContainer> {
+  const { GenericContainer, Wait } = await import('testcontainers');
   return new GenericContainer(image)
     .withNetworkMode('host')
     .withEnvironment({ GATEWAY_LISTEN: `${listen.host}:${listen.port}`, SERVICES: 'apigateway', EAGER_SERVICE_LOADING: '1' })

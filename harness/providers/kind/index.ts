@@ -85,7 +85,7 @@ export function kindSteps(): Step<Ctx>[] {
         const file = join(c.workDir, 'kind-cluster.yaml');
         writeFileSync(file, kindConfigYaml(cfg));
         await runOk('kind', ['create', 'cluster', '--name', c.cluster, '--config', file, '--kubeconfig', c.kubeconfigPath, '--wait', '180s'], { timeoutMs: ms(290), signal });
-        c.kc = kubeConfigFrom({ yaml: await runOk('kind', ['get', 'kubeconfig', '--name', c.cluster], { timeoutMs: ms(30) }) });
+        c.kc = await kubeConfigFrom({ yaml: await runOk('kind', ['get', 'kubeconfig', '--name', c.cluster], { timeoutMs: ms(30) }) });
         const server = c.kc.getCurrentCluster()?.server ?? '';
         if (!/^https:\/\/127\./.test(server)) throw new Error(`the kind API server is at ${server}, not on loopback`);
       },

@@ -1,9 +1,17 @@
 // The Kubernetes API calls both cluster providers make: server-side apply, delete, and bounded waits.
-import * as k8s from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
+
+// Loaded on first use: importing @kubernetes/client-node takes about 2 s, and every bench imports the providers.
+let mod: Promise<typeof K8s> | null = null;
+export function loadK8s(): Promise<typeof K8s> {
+  mod ??= import('@kubernetes/client-node');
+  return mod;
+}
 import type { K8sObject } from '../../k8s/types.ts';
 import { FIELD_MANAGER } from '../../k8s/names.ts';
 
-export function kubeConfigFrom(o: { yaml?: string; context?: string }): k8s.KubeConfig {
+export async function kubeConfigFrom(o: { yaml?: string; context?: string }): Promise<K8s.KubeConfig> {
+  const k8s = await loadK8s();
   const kc = new k8s.KubeConfig();
   if (o.yaml) kc.loadFromString(o.yaml);
   else kc.loadFromDefault();
@@ -16,21 +24,23 @@ function status(e: unknown): number | undefined {
 }
 
 /** Server-side apply, in order (namespaces and classes first, as rendered). force: the lab owns these fields. */
-export async function applyObjects(kc: k8s.KubeConfig, objects: K8sObject[], log: (l: string) => void): Promise<void> {
+export async function applyObjects(kc: K8s.KubeConfig, objects: K8sObject[], log: (l: string) => void): Promise<void> {
+  const k8s = await loadK8s();
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   for (const o of objects) {
-    await api.patch(o as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    await api.patch(o as K8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
     log(`applied ${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`);
   }
 }
 
 /** Deletes in reverse order; objects already gone are fine (teardown is idempotent). */
-export async function deleteObjects(kc: k8s.KubeConfig, objects: K8sObject[], log: (l: string) => void): Promise<string[]> {
+export async function deleteObjects(kc: K8s.KubeConfig, objects: K8sObject[], log: (l: string) => void): Promise<string[]> {
+  const k8s = await loadK8s();
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   const errors: string[] = [];
   for (const o of [...objects].reverse()) {
     try {
-      await api.delete(o as k8s.KubernetesObject, undefined, undefined, undefined, undefined, 'Foreground');
+      await api.delete(o as K8s.KubernetesObject, undefined, undefined, undefined, undefined, 'Foreground');
       log(`deleted ${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`);
     } catch (e) {
       if (status(e) !== 404) errors.push(`${o.kind} ${o.metadata.name}: ${(e as Error).message}`);
@@ -58,7 +68,8 @@ export async function waitUntil(pending: () => Promise<string | null>, o: { time
 }
 
 /** null when every matching Deployment has all replicas available, else what is still missing. */
-export async function deploymentsPending(kc: k8s.KubeConfig, namespace: string, labelSelector?: string): Promise<string | null> {
+export async function deploymentsPending(kc: K8s.KubeConfig, namespace: string, labelSelector?: string): Promise<string | null> {
+  const k8s = await loadK8s();
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const list = await apps.listNamespacedDeployment({ namespace, labelSelector });
   if (!list.items.length) return `no Deployment in ${namespace}${labelSelector ? ` matching ${labelSelector}` : ''} yet`;
@@ -67,7 +78,8 @@ export async function deploymentsPending(kc: k8s.KubeConfig, namespace: string, 
 }
 
 /** Node names hosting a Ready pod matching the selector (ETP=Local: only those pass the LB health check). */
-export async function nodesWithReadyPods(kc: k8s.KubeConfig, namespace: string, labelSelector: string): Promise<string[]> {
+export async function nodesWithReadyPods(kc: K8s.KubeConfig, namespace: string, labelSelector: string): Promise<string[]> {
+  const k8s = await loadK8s();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const pods = await core.listNamespacedPod({ namespace, labelSelector });
   const ready = pods.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
@@ -75,7 +87,8 @@ export async function nodesWithReadyPods(kc: k8s.KubeConfig, namespace: string, 
 }
 
 /** Node name -> value of a node label. */
-export async function nodeLabel(kc: k8s.KubeConfig, label: string): Promise<Map<string, string>> {
+export async function nodeLabel(kc: K8s.KubeConfig, label: string): Promise<Map<string, string>> {
+  const k8s = await loadK8s();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const nodes = await core.listNode({});
   const m = new Map<string, string>();
