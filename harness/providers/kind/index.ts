@@ -22,7 +22,7 @@ import { kindClusterConfig, kindConfigYaml } from '../../k8s/kind-config.ts';
 import { LABELS, dnsName, runLabel } from '../../k8s/names.ts';
 import { PROJECT_ROOT } from '../../scenario/resolve.ts';
 import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
-import { INGRESS_NGINX_NAMESPACE } from '../../k8s/ingress-nginx.ts';
+import { INGRESS_NGINX_CONTROLLER_SELECTOR, INGRESS_NGINX_NAMESPACE } from '../../k8s/ingress-nginx.ts';
 import { runSteps, StepError, type Step } from './steps.ts';
 import { runOk, toolVersion } from './exec.ts';
 import { diagnoseKind, missingImages, probeKind } from './available.ts';
@@ -155,9 +155,17 @@ export function kindSteps(): Step<Ctx>[] {
 async function healthyWorkers(c: Ctx): Promise<Set<number> | null> {
   const kp = c.scenario.hops.find((h) => h.component === 'kube-proxy');
   if (kp?.settings.externalTrafficPolicy !== 'Local') return null;
-  const gw = c.scenario.hops.find((h) => h.component === 'envoy-gateway');
-  const ns = gw ? ENVOY_GATEWAY_NAMESPACE : c.manifest.namespace;
-  const nodes = await nodesWithReadyPods(c.kc!, ns, `${LABELS.runId}=${runLabel(c.opts.runId)}`);
+  const gw = c.scenario.hops.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
+  const runSel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
+  // The pods behind the NodePort: Envoy (labeled by the run through EnvoyProxy), the ingress-nginx controller
+  // (labeled by its install), or the app itself.
+  const [ns, sel] =
+    gw?.component === 'envoy-gateway'
+      ? [ENVOY_GATEWAY_NAMESPACE, runSel]
+      : gw?.component === 'ingress-nginx'
+        ? [INGRESS_NGINX_NAMESPACE, Object.entries(INGRESS_NGINX_CONTROLLER_SELECTOR).map(([k, v]) => `${k}=${v}`).join(',')]
+        : [c.manifest.namespace, runSel];
+  const nodes = await nodesWithReadyPods(c.kc!, ns, sel);
   const idx = await nodeLabel(c.kc!, 'exposure-lab.dev/node');
   return new Set(nodes.map((n) => Number(idx.get(n))).filter((n) => Number.isFinite(n)));
 }
