@@ -25,6 +25,9 @@ help:
 setup:
 	@bash scripts/setup.sh
 
+# regress re-runs the baseline's scenario at the baseline's own rate and duration unless given on the command line.
+REGRESS_RUN = $(if $(filter command line,$(origin DURATION)),--duration $(DURATION)) $(if $(filter command line,$(origin RATE)),--rate $(RATE))
+
 bench: setup
 	@$(LAB) bench $(SCENARIO) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --driver $(DRIVER) --profile $(PROFILE)
 
@@ -35,7 +38,7 @@ cost: setup
 	@$(LAB) cost $(SCENARIO) --profile $(PROFILE)
 
 regress: setup
-	@$(LAB) regress --baseline $(BASELINE) $(if $(CURRENT),--current $(CURRENT),--scenario $(SCENARIO) --duration $(DURATION) --rate $(RATE))
+	@$(LAB) regress --baseline $(BASELINE) $(if $(CURRENT),--current $(CURRENT),$(REGRESS_RUN))
 
 sweep: setup
 	@$(LAB) sweep $(SCENARIOS) --rps $(RPS) --profile $(PROFILE)

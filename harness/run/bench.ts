@@ -1,6 +1,6 @@
 // One bench run, start to finish: load the scenario, realize it with a provider, drive load, probe, price,
 // and write the run folder. Teardown always happens, and whatever was measured is always written.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenarioOrThrow } from '../scenario/resolve.ts';
 import { getProvider } from '../providers/index.ts';
@@ -12,8 +12,7 @@ import { UserError } from '../lib/errors.ts';
 import { buildResult } from './result-builder.ts';
 import { runFolderName } from './ids.ts';
 import { gitRevision, hostInfo, labVersion } from './meta.ts';
-import { writeResult } from '../report/store.ts';
-import { renderRunMarkdown } from '../report/markdown.ts';
+import { writeRunFolder } from '../report/run-folder.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
 
@@ -144,11 +143,6 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     warnings,
     cost,
   });
-  await (await import('../report/run-folder.ts')).writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
+  await writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
   return { dir, result };
-}
-
-export function writeRunFolder(dir: string, result: RunResult): void {
-  writeResult(dir, result);
-  writeFileSync(join(dir, 'report.md'), renderRunMarkdown(result));
 }
