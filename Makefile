@@ -15,7 +15,14 @@ CURRENT ?=
 REPEAT ?= 1
 RPS ?= 10..50000
 
-.PHONY: help setup bench compare cost regress sweep perf test validate plan list ip-matrix clean
+# Prerequisites of PROVIDER=kind on a machine with Docker and internet access (not this lab machine):
+# the lab image and the pinned Envoy Gateway / ingress-nginx install manifests (infra/kind/versions.json).
+kind-prereqs: setup
+	docker build -f infra/kind/Dockerfile -t $$(node -p "require('./infra/kind/versions.json').lab") .
+	mkdir -p infra/kind/vendor
+	node -e 'const v=require("./infra/kind/versions.json");for(const k of ["envoyGateway","ingressNginx"])console.log(v[k].installUrl+" "+v[k].install)' | while read url file; do curl -fsSL "$$url" -o "$$file"; done
+
+.PHONY: kind-prereqs help setup bench compare cost regress sweep perf test validate plan list ip-matrix clean
 
 help:
 	@$(LAB) --help

@@ -19,6 +19,7 @@ export const COMMANDS: CommandRef[] = [
   { name: 'plan', summary: 'show a scenario hop by hop: behaviour, modeled latency, limits, features, warnings', load: async () => (await import('./plan.ts')).plan },
   { name: 'catalog', summary: 'list the component catalog: kinds, layer, default latency model and its confidence', load: async () => (await import('./catalog.ts')).catalog },
   { name: 'schema', summary: 'print the JSON Schema of scenario files (committed as infra/schemas/scenario.schema.json)', load: async () => (await import('./schema.ts')).schema },
+  { name: 'manifests', summary: 'print the validated Kubernetes objects that realize a scenario on kind or EKS (nothing applied)', load: async () => (await import('./manifests.ts')).manifests },
   { name: 'cost', summary: 'monthly AWS bill of a scenario for a traffic profile (modeled), comparisons, cost vs request rate', load: async () => (await import('./cost.ts')).cost },
   { name: 'prices', summary: 'show the dated price snapshot, or refresh it from the AWS Price List API (needs credentials)', load: async () => (await import('./prices.ts')).prices },
   { name: 'sweep', summary: 'model p50/p99, errors and monthly cost against request rate; saturation and crossovers (all modeled)', load: async () => (await import('./sweep.ts')).sweep },
