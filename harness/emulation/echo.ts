@@ -64,7 +64,8 @@ export async function startEcho(rt: HopRuntime): Promise<Running> {
       // Drain the request body first; the app answers after reading it.
       req.resume();
       req.on('end', () => {
-        if (spec.latency && app.processingMs > 0) rt.scheduler.after(app.processingMs, reply);
+        // processingMs is 0 unless the run injects modeled latency (the provider decides).
+        if (app.processingMs > 0) rt.scheduler.after(app.processingMs, reply);
         else reply();
       });
     });

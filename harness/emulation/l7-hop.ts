@@ -148,13 +148,16 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
         path: req.url,
         headers: outHeaders,
       });
-      upReq.setTimeout(timeoutMs, () => {
+      // Integration / origin timeout: total time until the response headers, as API Gateway and CloudFront count it.
+      const timer = setTimeout(() => {
         if (done) return;
         done = true;
         upReq.destroy();
         fail(res, 504, `Gateway Timeout (${spec.name}: no response within ${timeoutMs} ms)`);
-      });
+      }, timeoutMs);
+      res.on('close', () => clearTimeout(timer));
       upReq.on('response', (upRes) => {
+        clearTimeout(timer);
         if (done) return upRes.resume();
         done = true;
         const h: Record<string, string | string[]> = {};
