@@ -25,7 +25,7 @@ export interface HopPlan {
   tls: boolean;
   latency: LatencySpec | null;
   crossAzLatency: LatencySpec | null;
-  /** Upstream endpoints must be filtered to nodes hosting a pod of the hop after this one (ETP=Local health check). */
+  /** Facts about how this hop is realized here, for the report. */
   notes: string[];
 }
 
