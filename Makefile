@@ -66,6 +66,7 @@ list: setup
 perf: setup
 	@npx tsx bench/driver.ts
 	@npx tsx bench/cost.ts
+	@npx tsx bench/model.ts
 
 test: setup
 	@npx tsc --noEmit

@@ -35,6 +35,8 @@ export interface BenchOptions {
   log: (line: string) => void;
   /** Live progress on stderr (TTY only). */
   progress?: boolean;
+  /** Model provider: measured result.json files to calibrate hop distributions and capacity from. */
+  calibrateFrom?: string[];
 }
 
 export const BENCH_DEFAULTS = {
@@ -83,7 +85,14 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   mkdirSync(dir, { recursive: true });
   const plan = planFor(scenario, o);
   plan.progress = o.progress;
-  const popts = { runId: `${startedAt.getTime().toString(36)}-${process.pid}`, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log };
+  const popts = {
+    runId: `${startedAt.getTime().toString(36)}-${process.pid}`,
+    signal: o.signal,
+    injectLatency: o.injectLatency,
+    seed: o.seed,
+    log: o.log,
+    model: { calibrateFrom: o.calibrateFrom, profile: o.profile },
+  };
 
   let realized: Realized | undefined;
   let outcome: LoadOutcome | null = null;
@@ -91,12 +100,14 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   let error: string | undefined;
   const tools: Record<string, string> = {};
   const notes: string[] = [];
+  let calibration: unknown;
   try {
     if (provider.simulate) {
       const sim = await provider.simulate(scenario, plan, popts);
       outcome = sim.outcome;
       hops = sim.hops;
       notes.push(...sim.notes);
+      calibration = sim.calibration;
     } else {
       o.log(`provisioning ${scenario.name} with provider ${o.provider}...`);
       const r = await provider.provision(scenario, popts);
@@ -135,7 +146,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       gitRevision: gitRevision(),
       host: hostInfo(),
       tools,
-      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: plan.connectionMode, notes },
+      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: plan.connectionMode, notes, ...(calibration ? { calibration } : {}) },
     },
     interrupted,
     error,

@@ -29,6 +29,7 @@ Options (defaults in brackets):
   --no-latency                        inject no modeled latency: measures the lab's own overhead [inject]
   --seed <n>                          seed for latency samples and routing [${BENCH_DEFAULTS.seed}]
   --out <dir>                         parent folder of run folders [${BENCH_DEFAULTS.outDir}]
+  --calibrate-from <result.json>      model provider: fit from measured runs (repeatable) [none]
 
 Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
   async run(argv) {
@@ -43,6 +44,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
       'no-latency': { type: 'boolean' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      'calibrate-from': { type: 'string', multiple: true },
     });
     const scenario = positionals[0];
     if (!scenario) throw new UserError('bench: which scenario?', 'exposure-lab bench public-nlb (names: exposure-lab list)');
@@ -70,6 +72,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
         signal: intr.signal,
         log,
         progress: true,
+        calibrateFrom: values['calibrate-from'],
       });
       const l = result.latencyMs;
       console.log(`${result.scenario} (${result.provider}): ${result.load.requests} requests, ${result.load.achievedRps.toFixed(1)}/${result.load.targetRps} req/s, errors ${result.load.errors}`);
