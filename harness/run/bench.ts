@@ -15,6 +15,10 @@ import { gitRevision, hostInfo, labVersion } from './meta.ts';
 import { writeRunFolder } from '../report/run-folder.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
+import { runSpoofProbes } from '../measure/spoof.ts';
+import { weightSplit } from '../measure/weights.ts';
+import { findingsForRun } from './findings.ts';
+import type { SpoofFinding } from '../result/types.ts';
 
 export interface BenchOptions {
   scenario: string;
@@ -101,6 +105,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   const tools: Record<string, string> = {};
   const notes: string[] = [];
   let calibration: unknown;
+  let spoofing: SpoofFinding[] | undefined;
   try {
     if (provider.simulate) {
       const sim = await provider.simulate(scenario, plan, popts);
@@ -119,6 +124,11 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       plan.observe = r.observe;
       o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
       outcome = await runLoad(plan, { driver: o.driver, signal: o.signal });
+      // Forged X-Forwarded-For / PROXY / mapped-header probes through the same realized topology.
+      if (!o.signal?.aborted) {
+        o.log('spoof probes: forged X-Forwarded-For, PROXY v1/v2 and mapped headers...');
+        spoofing = await runSpoofProbes(r, scenario);
+      }
     }
   } catch (e) {
     if (e instanceof UserError && !realized) throw e;
@@ -131,6 +141,9 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     }
   }
   const interrupted = !!o.signal?.aborted || !!outcome?.interrupted;
+  const routes = scenario.hops.find((h) => h.component === 'lattice')?.settings.routes;
+  const tally = outcome?.tallies?.['x-lab-version'];
+  const weights = routes && tally ? weightSplit(tally, routes) : undefined;
   // The run prices itself: what it measured per request, scaled to the profile's rate (modeled).
   const cost = profile && outcome && outcome.requests > 0 ? costForRun(scenario, outcome, profile) : undefined;
   const result = buildResult({
@@ -153,6 +166,9 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     incidents: realized?.incidents ?? [],
     warnings,
     cost,
+    spoofing,
+    weights,
+    findings: findingsForRun(scenario, outcome, spoofing),
   });
   await writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
   return { dir, result };

@@ -1,0 +1,79 @@
+// Findings of one run, derived from what it measured (never canned): lost client IP, spoofability,
+// broken-by-design failures, throttling. The fixes come from the catalog's settings vocabulary.
+import type { RunResult, SpoofFinding } from '../result/types.ts';
+import type { LoadOutcome } from '../load/types.ts';
+import type { Scenario, ResolvedHop } from '../scenario/model.ts';
+import { predictClientIp, describeAddress } from '../catalog/predict.ts';
+import { effectivePreserveClientIp, effectiveProxyProtocol } from '../catalog/components/nlb.ts';
+
+type Finding = NonNullable<RunResult['findings']>[number];
+
+/** Where the client address is lost on this chain, and the setting that keeps it (facts/client-ip.md). */
+export function clientIpFix(s: Scenario): string {
+  const gw = s.hops.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
+  for (const h of s.hops) {
+    const fix = hopFix(h, gw);
+    if (fix) return `${h.name} (${h.component}): ${fix}`;
+  }
+  return 'read the client address where the chain carries it (see exposure-lab plan)';
+}
+
+function hopFix(h: ResolvedHop, gw: ResolvedHop | undefined): string | null {
+  const st = h.settings;
+  switch (h.component) {
+    case 'nlb':
+      if (!effectivePreserveClientIp(st) && effectiveProxyProtocol(st) === 'none') return 'set preserveClientIp: true (ip targets) or proxyProtocol: v2 with PROXY parsing on the gateway';
+      return null;
+    case 'clb':
+      return st.listener === 'tcp' || st.listener === 'ssl' ? (st.proxyProtocol === 'v1' ? null : 'use listener: http (X-Forwarded-For appended) or proxyProtocol: v1 with PROXY parsing on the gateway') : null;
+    case 'kube-proxy':
+      return st.externalTrafficPolicy === 'Cluster' ? 'externalTrafficPolicy: Local keeps the source (or carry it in PROXY v2 / X-Forwarded-For)' : null;
+    case 'apigw-rest':
+    case 'apigw-http':
+      return st.sourceIpHeader ? null : 'map the source IP into a header (sourceIpHeader: X-Client-IP) and have the gateway read it (clientIpHeader / forwardedForHeader)';
+    case 'alb':
+    case 'cloudfront':
+      return gw?.component === 'envoy-gateway' && gw.settings.xffNumTrustedHops === 0 && !gw.settings.clientIpHeader && !gw.settings.trustedCidrs.length
+        ? `the gateway must trust the X-Forwarded-For entries this hop appends (xffNumTrustedHops on ${gw.name})`
+        : null;
+    default:
+      return null;
+  }
+}
+
+export function deriveFindings(s: Scenario, r: Pick<RunResult, 'clientIp' | 'load' | 'validity'>, spoofing: SpoofFinding[] | undefined): Finding[] {
+  const out: Finding[] = [];
+  const failedAll = r.load.requests > 0 && r.load.errors === r.load.requests;
+  if (failedAll) {
+    const p = predictClientIp(s);
+    const codes = Object.entries(r.load.errorsByKind.byStatus ?? {}).map(([k, v]) => `${k} x${v}`).join(', ');
+    out.push({
+      severity: 'critical',
+      title: 'every request failed',
+      detail: `${r.load.errors} of ${r.load.requests} requests failed (${codes || 'connection errors'}).${p.failure ? ` The catalog explains it: at ${p.failure.hop}, ${p.failure.reason}.` : ''}`,
+      fix: p.failure?.reason.includes('PROXY') ? 'enable PROXY on the load balancer and on the gateway in the same change, or on neither' : undefined,
+    });
+  } else if (r.clientIp.checked > 0 && r.clientIp.retentionRatio < 1) {
+    const seen = r.clientIp.observedOther?.[0];
+    out.push({
+      severity: r.clientIp.retentionRatio === 0 ? 'warning' : 'info',
+      title: r.clientIp.retentionRatio === 0 ? 'the application never sees the client IP' : `the application sees the client IP for ${(r.clientIp.retentionRatio * 100).toFixed(1)}% of requests`,
+      detail: seen ? `Instead it sees ${seen.ip} (${describeAddress(seen.ip)}) in ${seen.count} requests.` : 'No client address reached the application.',
+      fix: clientIpFix(s),
+    });
+  }
+  for (const sp of spoofing ?? []) {
+    if (!sp.spoofable) continue;
+    out.push({ severity: 'critical', title: `spoofable: ${sp.probe}`, detail: `A client claiming ${sp.forged} is seen by the application as ${sp.appSaw}.`, fix: sp.fix });
+  }
+  const throttled = r.load.errorsByKind.byStatus?.['429'] ?? 0;
+  if (throttled) out.push({ severity: 'warning', title: `${throttled} requests throttled (429)`, detail: 'A token-bucket limit on the path (API Gateway / Lattice / WAF rate rule) rejected them.', fix: 'raise the limit (Service Quotas / usage plan) or lower the rate' });
+  return out;
+}
+
+/** Narrow adapter for bench: findings need only a few figures of the outcome. */
+export function findingsForRun(s: Scenario, o: LoadOutcome | null, spoofing: SpoofFinding[] | undefined): Finding[] {
+  if (!o) return [];
+  const ratio = o.clientIp.checked ? o.clientIp.retained / o.clientIp.checked : 0;
+  return deriveFindings(s, { clientIp: { ...o.clientIp, retentionRatio: ratio, fidelity: 'measured' }, load: { requests: o.requests, errors: o.errors, errorsByKind: o.errorsByKind } as RunResult['load'], validity: o.validity }, spoofing);
+}
