@@ -203,7 +203,7 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
 
 /** Reads any PROXY headers at the start of the connection, then hands the rest of the bytes back. */
 export function sniffProxy(sock: net.Socket, done: (proxy: ProxyInfo[]) => void): void {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let finished = false;
   const finish = (proxy: ProxyInfo[], consumed: number) => {
     finished = true;
