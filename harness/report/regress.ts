@@ -62,7 +62,7 @@ export function regress(base: RunResult, cur: RunResult, th: Thresholds = DEFAUL
   if (base.latencyMs.fidelity !== cur.latencyMs.fidelity) notes.push(`latency fidelity differs: baseline ${base.latencyMs.fidelity}, current ${cur.latencyMs.fidelity}`);
 
   checks.push(latencyCheck('p99 latency', 0.99, base, cur, th.p99Pct, th.alpha, true));
-  checks.push(latencyCheck('p50 latency', 0.5, base, cur, th.p50Pct, th.alpha, false));
+  checks.push(latencyCheck('p50 latency', 0.5, base, cur, th.p50Pct, th.alpha, hasIntervalP50(base) && hasIntervalP50(cur)));
   checks.push(throughputCheck(base, cur, th.throughputPct, th.alpha));
   checks.push(errorCheck(base, cur, th.errorsPp, th.alpha));
   checks.push(clientIpCheck(base, cur));
@@ -102,6 +102,11 @@ function validityCheck(metric: string, r: RunResult): Check {
   };
 }
 
+/** Results written before per-interval p50s were recorded can only use the histogram bootstrap for p50. */
+function hasIntervalP50(r: RunResult): boolean {
+  return r.throughput.some((p) => p.p50Ms !== undefined);
+}
+
 function pctText(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
@@ -124,16 +129,17 @@ function latencyCheck(metric: string, q: number, base: RunResult, cur: RunResult
     testName = 'histogram bootstrap';
     evidence.push(`95% CI of the change ${pctText(iv.lo)} .. ${pctText(iv.hi)}`);
   }
-  // Per-interval p99 samples carry the run's own fluctuation over time: a rank test over them demands that
+  // Per-interval percentiles carry the run's own fluctuation over time: a rank test over them demands that
   // the shift stands out from that noise, not only from request-level sampling error.
-  const bs = base.throughput.filter((p) => p.rps > 0).map((p) => p.p99Ms);
-  const cs = cur.throughput.filter((p) => p.rps > 0).map((p) => p.p99Ms);
+  const at = (p: RunResult['throughput'][number]) => (key === 'p99' ? p.p99Ms : p.p50Ms);
+  const bs = base.throughput.filter((p) => p.rps > 0 && at(p) !== undefined).map((p) => at(p)!);
+  const cs = cur.throughput.filter((p) => p.rps > 0 && at(p) !== undefined).map((p) => at(p)!);
   if (usePerInterval && bs.length >= 3 && cs.length >= 3) {
     const mw = mannWhitney(bs, cs);
     row.p = mw.pGreater;
     const mwSig = mw.pGreater < alpha;
     significant = testName ? significant && mwSig : mwSig;
-    testName = testName ? `${testName} + Mann-Whitney U over ${bs.length}/${cs.length} interval p99s` : `Mann-Whitney U over ${bs.length}/${cs.length} interval p99s`;
+    testName = testName ? `${testName} + Mann-Whitney U over ${bs.length}/${cs.length} interval ${key}s` : `Mann-Whitney U over ${bs.length}/${cs.length} interval ${key}s`;
     evidence.push(`one-sided p = ${mw.pGreater.toPrecision(2)}${mw.exact ? ' (exact)' : ''}`);
     if (!row.interval) row.interval = medianRatioInterval(bs, cs);
   }

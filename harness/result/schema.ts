@@ -63,6 +63,7 @@ export const EncodedHistogramSchema = z.object({
 export const ThroughputPointSchema = z.object({
   t: z.number().meta(d('Seconds since measurement start (end of the interval).')),
   rps: z.number().meta(d('Requests completed in the interval, per second (measured).')),
+  p50Ms: z.number().optional().meta(d('p50 latency of the requests completed in the interval, ms (measured).')),
   p99Ms: z.number().meta(d('p99 latency of the requests completed in the interval, ms (measured).')),
   errors: z.number().meta(d('Failed requests in the interval (count).')),
 });

@@ -50,6 +50,8 @@ export interface ThroughputPoint {
   t: number;
   /** Requests completed in the interval, per second. */
   rps: number;
+  /** p50 of the interval (absent in results written before it was recorded). */
+  p50Ms?: number;
   p99Ms: number;
   errors: number;
 }

@@ -44,7 +44,7 @@ export interface RunStats {
   byStatus: Record<string, number>;
   clientTimeouts: number;
   newConnections: number;
-  timeline: Array<{ t: number; rps: number; p99Ms: number; errors: number }>;
+  timeline: Array<{ t: number; rps: number; p50Ms: number; p99Ms: number; errors: number }>;
   /** Fluid backlog at the end of the run, per queue (requests): past saturation it only grows. */
   finalBacklog: number[];
 }
@@ -134,6 +134,7 @@ export function runSchedule(cfg: EngineConfig, spec: RunSpec): RunStats {
     timeline.push({
       t: Math.round((i * intervalS + len) * 1000) / 1000,
       rps: len > 0 ? (sink.intervalDone[i] * weight) / len : 0,
+      p50Ms: Math.round(h.percentileMs(50) * 1000) / 1000,
       p99Ms: Math.round(h.percentileMs(99) * 1000) / 1000,
       errors: Math.round(sink.intervalErrors[i] * weight),
     });
