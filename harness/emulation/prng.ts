@@ -1,17 +1,8 @@
 // Seeded randomness for the emulation: every latency sample and weighted choice is reproducible from the run seed.
 import { lognormalSigma } from '../catalog/network.ts';
+import { standardNormal } from '../lib/random.ts';
 
-/** mulberry32: small, fast, good enough for sampling delays (not for anything security related). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../lib/random.ts';
 
 /** Derive independent streams per hop from one run seed. */
 export function deriveSeed(seed: number, salt: string): number {
@@ -26,11 +17,5 @@ export function lognormalSampler(m: { medianMs: number; p99Ms: number }, rnd: ()
   const mu = Math.log(m.medianMs);
   const sigma = lognormalSigma(m);
   if (sigma === 0) return () => m.medianMs;
-  return () => {
-    // Box-Muller; 1 - u keeps the log argument away from 0.
-    const u1 = 1 - rnd();
-    const u2 = rnd();
-    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    return Math.exp(mu + sigma * z);
-  };
+  return () => Math.exp(mu + sigma * standardNormal(rnd));
 }

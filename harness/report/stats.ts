@@ -2,25 +2,7 @@
 // intervals, so a CI verdict can be reproduced from the two result.json files alone.
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import type { Histogram } from '../load/histogram.ts';
-
-/** Small seeded PRNG (mulberry32): reproducible bootstrap resamples. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(rand: () => number): number {
-  // Box-Muller; 1 - u keeps log() away from 0.
-  const u = 1 - rand();
-  const v = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+import { seededRandom, standardNormal } from '../lib/random.ts';
 
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26 via erf; error < 1.5e-7). */
 export function normalCdf(z: number): number {
@@ -180,11 +162,11 @@ export function percentileChangeInterval(base: QuantileTable, cur: QuantileTable
   const c0 = point(cur);
   const change = b0 > 0 ? c0 / b0 - 1 : NaN;
   if (base.n < 2 || cur.n < 2 || !(b0 > 0)) return { change, lo: NaN, hi: NaN, method: 'no interval: too few requests' };
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const draws: number[] = [];
   for (let r = 0; r < replicates; r++) {
-    const rb = base.n * q + normal(rand) * Math.sqrt(base.n * q * (1 - q));
-    const rc = cur.n * q + normal(rand) * Math.sqrt(cur.n * q * (1 - q));
+    const rb = base.n * q + standardNormal(rand) * Math.sqrt(base.n * q * (1 - q));
+    const rc = cur.n * q + standardNormal(rand) * Math.sqrt(cur.n * q * (1 - q));
     const vb = valueAtRank(base, rb);
     if (vb > 0) draws.push(valueAtRank(cur, rc) / vb - 1);
   }
@@ -197,7 +179,7 @@ export function medianRatioInterval(a: number[], b: number[], replicates = 2000,
   const ma = median(a);
   const change = ma > 0 ? median(b) / ma - 1 : NaN;
   if (a.length < 2 || b.length < 2 || !(ma > 0)) return { change, lo: NaN, hi: NaN, method: 'no interval: fewer than 2 intervals' };
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const draws: number[] = [];
   const resample = (xs: number[]) => xs.map(() => xs[Math.floor(rand() * xs.length)]);
   for (let r = 0; r < replicates; r++) {
