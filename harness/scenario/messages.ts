@@ -96,8 +96,13 @@ export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: u
     case 'too_big': {
       const dir = issue.code === 'too_small' ? 'at least' : 'at most';
       const lim = (issue as any).minimum ?? (issue as any).maximum;
-      const what = issue.origin === 'array' ? 'item(s)' : issue.origin === 'string' ? 'character(s)' : '';
-      return [{ message: `${show(input)} is out of range: must be ${dir} ${lim} ${what}`.trim(), hint: `use a value ${dir} ${lim}` }];
+      if (issue.origin === 'array' && Array.isArray(input)) {
+        return [{ message: `the list has ${input.length} item(s): it needs ${dir} ${lim}`, hint: `give ${dir} ${lim} item(s)` }];
+      }
+      if (issue.origin === 'string' && typeof input === 'string') {
+        return [{ message: `${show(input)} has ${input.length} character(s): it needs ${dir} ${lim}`, hint: `write ${dir} ${lim} character(s)` }];
+      }
+      return [{ message: `${show(input)} is out of range: must be ${dir} ${lim}`, hint: `use a value ${dir} ${lim}` }];
     }
     case 'invalid_format':
     case 'custom':

@@ -26,7 +26,7 @@ describe('profile loading', () => {
       '8:3 spec.requestPerSecond: unknown key "requestPerSecond"',
       '9:28 spec.newConnectionsPerSecond: -1 is out of range: must be at least 0',
       '13:10 spec.https: expected boolean, got "yes"',
-      '14:16 spec.hourlyShape: a list is out of range: must be at least 24 item(s)',
+      '14:16 spec.hourlyShape: the list has 3 item(s): it needs at least 24',
       '15:16 spec.freeTiers.alwaysFre: unknown key "alwaysFre"',
     ]);
     expect(diagnostics.find((d) => d.field === 'spec.requestPerSecond')!.hint).toMatch(/did you mean "requestsPerSecond"/);
