@@ -59,6 +59,54 @@ describe('exposure-lab CLI: help and bad input', () => {
   });
 });
 
+describe('exposure-lab CLI: the commands that start no traffic', () => {
+  it('plan shows the hops, their modeled latency with its source, and the predicted client IP', () => {
+    const r = lab(['plan', 'apigw-nlb-gateway']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('api [apigw-rest, L7, managed AWS]');
+    expect(r.stdout).toMatch(/latency \(modeled\): median 8 ms, p99 35 ms, lognormal; confidence low-medium/);
+    expect(r.stdout).toContain('client IP the application sees (predicted from the catalog): the real client IP');
+  });
+
+  it('cost prints every line of the bill as JSON with the documented keys, all modeled', () => {
+    const r = lab(['cost', 'public-nlb', '--profile', 'profiles/medium.yaml', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const bill = JSON.parse(r.stdout);
+    expect(Object.keys(bill)).toEqual(expect.arrayContaining(['scenario', 'region', 'monthlyUsd', 'lines']));
+    expect(bill.fidelity).toBe('modeled');
+    for (const k of ['component', 'item', 'quantity', 'unit', 'unitPriceUsd', 'monthlyUsd']) expect(bill.lines[0]).toHaveProperty(k);
+    const sum = bill.lines.reduce((a: number, l: { monthlyUsd: number }) => a + l.monthlyUsd, 0);
+    expect(Math.abs(sum - bill.monthlyUsd)).toBeLessThan(0.01);
+  });
+
+  it('a bad profile is refused with located errors, before anything starts', () => {
+    const r = lab(['bench', 'direct', '--profile', 'test/fixtures/cost/bad-profile.yaml', '--duration', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('test/fixtures/cost/bad-profile.yaml:8:3: error: spec.requestPerSecond: unknown key "requestPerSecond"');
+    expect(r.stderr).not.toContain('provisioning');
+  });
+
+  it('manifests renders validated EKS objects with the AWS Load Balancer Controller annotations', () => {
+    const r = lab(['manifests', 'public-nlb', '--target', 'eks']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('kind: Service');
+    expect(r.stdout).toMatch(/service\.beta\.kubernetes\.io\/aws-load-balancer-nlb-target-type: instance/);
+    expect(r.stdout).toContain('exposure-lab.dev/run-id: preview');
+  });
+
+  it('the model provider writes the same result.json, every figure modeled', () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-e2e-model-'));
+    const r = lab(['bench', 'apigw-nlb-gateway', '--provider', 'model', '--rate', '20000', '--duration', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(r.lastLine, 'result.json'), 'utf8'));
+    expect(result.provider).toBe('model');
+    expect(result.latencyMs.fidelity).toBe('modeled');
+    for (const h of result.hops) expect(h.fidelity).toBe('modeled');
+    // 20,000 req/s is above API Gateway's 10,000 req/s account throttle: the token bucket answers 429.
+    expect(result.load.errorsByKind.byStatus['429']).toBeGreaterThan(0);
+  });
+});
+
 describe('exposure-lab bench on the embedded default (real processes, real traffic)', () => {
   it('direct and public-nlb: writes result.json with the documented keys, prints the folder last', () => {
     for (const scenario of ['direct', 'public-nlb']) {
@@ -83,6 +131,10 @@ describe('exposure-lab bench on the embedded default (real processes, real traff
         expect(result.latencyMs.fidelity).toBe('emulated');
       }
       expect(existsSync(join(r.lastLine, 'report.md'))).toBe(true);
+      expect(existsSync(join(r.lastLine, 'report.html'))).toBe(true);
+      // Every view re-renders from result.json alone.
+      const again = lab(['report', r.lastLine]);
+      expect(again.code, again.stderr).toBe(0);
     }
   });
 
