@@ -68,7 +68,7 @@ export const prices: Command = {
 show      prints every price of the newest snapshot for the region (default us-east-1) with its source
           and whether it is uncertain.
 refresh   queries the AWS Price List API (@aws-sdk/client-pricing) and writes <region>.<today>.json next
-          to the old snapshot (default dir ${PRICES_DIR}); prices it cannot query are carried over and say
+          to the old snapshot (default dir infra/prices); prices it cannot query are carried over and say
           so. Without AWS credentials it changes nothing and says so (exit code 3).
 
 Example: exposure-lab prices show --region eu-west-1`,

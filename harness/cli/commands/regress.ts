@@ -27,7 +27,7 @@ export const regressCommand: Command = {
 Compares the current run with the baseline metric by metric. A noisy metric (p99, p50, throughput, error
 ratio) is a regression only when its change is past the threshold AND a one-sided test says it is not
 run-to-run noise: p99 needs both a histogram bootstrap interval above 0 and a Mann-Whitney U test over the
-per-interval p99 samples; p50 the histogram bootstrap; throughput a Mann-Whitney U test over per-interval
+per-interval p99 samples; p50 the bootstrap and the same rank test over per-interval p50s; throughput a Mann-Whitney U test over per-interval
 rates; errors a two-proportion z-test. Cost (modeled, no noise) is compared exactly. Any loss of client IP
 retention, any newly spoofable probe and an invalid run (current or baseline) always fail.
 Without --current, a fresh bench of the baseline's scenario runs under the baseline's load (rate,
