@@ -25,6 +25,7 @@ export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   const modeled = s.hops.reduce((a, h) => a + (h.component === 'client' ? 0 : h.latency.medianMs), 0);
   out.push(`sum of modeled medians: ${round(modeled)} ms (modeled; medians do not add exactly, the run measures the real sum)`);
   const p = predictClientIp(s);
+  out.push(`the application reads the client IP from: ${s.appClientIpFrom}${s.hops.at(-1)!.settings.clientIpFrom === 'auto' ? ' (clientIpFrom: auto)' : ''}`);
   out.push(`client IP the application sees (predicted from the catalog): ${p.summary}`);
   out.push('', 'features (review table):');
   const feats = combinedFeatures(s);

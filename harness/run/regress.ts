@@ -1,7 +1,8 @@
 // The regression gate as a command runs it: read the baseline, get the current run (a file, or a fresh bench
 // of the baseline's scenario under the baseline's load), compare, and write verdict.json, summary.md and
 // JUnit XML into one folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { UserError } from '../lib/errors.ts';
 import { dirname, join } from 'node:path';
 import type { RunResult } from '../result/types.ts';
 import { readResult } from '../report/store.ts';
@@ -49,6 +50,9 @@ export function benchLikeBaseline(base: RunResult, given: RegressOptions['bench'
 }
 
 export async function runRegress(o: RegressOptions): Promise<RegressRun> {
+  if (!existsSync(o.baseline)) {
+    throw new UserError(`no baseline at ${o.baseline}`, 'make one from a trusted run: exposure-lab baseline promote reports/runs/<UTC time>-<scenario> (then commit reports/baselines/<scenario>.json)');
+  }
   const base = readResult(o.baseline);
   let cur: RunResult;
   let currentDir: string | null = null;
