@@ -67,6 +67,7 @@ perf: setup
 	@npx tsx bench/driver.ts
 	@npx tsx bench/cost.ts
 	@npx tsx bench/model.ts
+	@npx tsx bench/emulation.ts
 
 test: setup
 	@npx tsc --noEmit
