@@ -1,21 +1,11 @@
-// Provider lookup. local is embedded; kind and eks need tools and credentials this file does not check
-// for yet, and model is built in harness/providers/model/ (another change): each says what is missing.
+// Provider lookup: one Provider interface for every realization. local is embedded; kind and eks check
+// their tools and credentials in available() and say what is missing; model needs nothing.
 import type { Provider, ProviderName } from './types.ts';
 import { localProvider } from './local/index.ts';
 import { modelProvider } from './model/index.ts';
 import { kindProvider } from './kind/index.ts';
 import { eksProvider } from './eks/index.ts';
 import { UserError } from '../lib/errors.ts';
-
-function unavailable(name: ProviderName, reason: string, hint: string): Provider {
-  return {
-    name,
-    available: async () => ({ ok: false, reason, hint }),
-    provision: async () => {
-      throw new UserError(`provider ${name} is not available: ${reason}`, hint);
-    },
-  };
-}
 
 export const PROVIDER_NAMES: ProviderName[] = ['local', 'kind', 'eks', 'model'];
 
