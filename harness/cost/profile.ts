@@ -1,12 +1,11 @@
 // Traffic profiles (profiles/*.yaml): strict loading with the scenario loader's quality: every problem at
 // once, each with file, line, column, field, what is wrong and what to do.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../lib/errors.ts';
-import { explainIssue } from '../scenario/messages.ts';
-import { formatDiagnostic, formatPath, type LocatedDiagnostic } from '../scenario/diagnostics.ts';
+import { formatDiagnostic, type LocatedDiagnostic } from '../scenario/diagnostics.ts';
 import { locate } from '../scenario/positions.ts';
+import { parseStrictYaml } from '../scenario/strict-yaml.ts';
 import { availableRegions } from './prices.ts';
 import { DEFAULT_HOURS_PER_MONTH } from './hours.ts';
 import type { Profile } from './types.ts';
@@ -53,35 +52,18 @@ export interface ProfileLoad {
 }
 
 export function loadProfileText(source: string, file: string, regions = availableRegions()): ProfileLoad {
-  const lc = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const diagnostics: LocatedDiagnostic[] = [];
-  for (const err of doc.errors) {
-    const p = lc.linePos(err.pos[0]);
-    diagnostics.push({ severity: 'error', code: 'yaml-syntax', file, line: p.line, column: p.col, field: '(syntax)', message: err.message.split('\n')[0],
-      hint: err.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax (indentation with spaces, "key: value")' });
+  const parsed = parseStrictYaml(source, file, profileSchema, {
+    startFrom: 'profiles/medium.yaml (apiVersion, kind, metadata, spec)',
+    formatRef: 'the profile format in profiles/README.md',
+  });
+  if (!parsed.data) return { diagnostics: parsed.diagnostics };
+  if (!regions.includes(parsed.data.spec.region)) {
+    const pos = locate(parsed.doc, parsed.lc, ['spec', 'region']);
+    return {
+      diagnostics: [{ severity: 'error', code: 'profile-region-unpriced', file, line: pos.line, column: pos.column, field: 'spec.region',
+        message: `no price snapshot for region "${parsed.data.spec.region}"`, hint: `use one of: ${regions.join(', ')} (or add a snapshot: exposure-lab prices refresh --region ${parsed.data.spec.region})` }],
+    };
   }
-  if (diagnostics.length) return { diagnostics };
-  const data = doc.toJS();
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', file, line: 1, column: 1, field: '(document)', message: 'the document is not a YAML mapping', hint: 'start from profiles/medium.yaml (apiVersion, kind, metadata, spec)' }] };
-  }
-  const parsed = profileSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      for (const ex of explainIssue(issue, profileSchema, data)) {
-        const path = ex.atKey ? [...issue.path, ex.atKey] : issue.path;
-        const pos = locate(doc, lc, path, !!ex.atKey);
-        diagnostics.push({ severity: 'error', code: `schema-${issue.code}`, file, line: pos.line, column: pos.column, field: formatPath(path), message: ex.message,
-          hint: ex.hint.replace('the scenario format in README.md', 'the profile format in profiles/README.md') });
-      }
-    }
-  } else if (!regions.includes(parsed.data.spec.region)) {
-    const pos = locate(doc, lc, ['spec', 'region']);
-    diagnostics.push({ severity: 'error', code: 'profile-region-unpriced', file, line: pos.line, column: pos.column, field: 'spec.region',
-      message: `no price snapshot for region "${parsed.data.spec.region}"`, hint: `use one of: ${regions.join(', ')} (or add a snapshot: exposure-lab prices refresh --region ${parsed.data.spec.region})` });
-  }
-  if (diagnostics.length || !parsed.success) return { diagnostics: diagnostics.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { profile: toProfile(parsed.data, file), diagnostics: [] };
 }
 

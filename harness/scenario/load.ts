@@ -3,13 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { CATALOG } from '../catalog/index.ts';
 import type { Diagnostic, HopRef } from '../catalog/types.ts';
 import { scenarioSchema, type ScenarioDoc } from './schema.ts';
-import { explainIssue } from './messages.ts';
 import { formatPath, type LocatedDiagnostic } from './diagnostics.ts';
 import { locate } from './positions.ts';
+import { parseStrictYaml, sortDiagnostics } from './strict-yaml.ts';
 import { structuralRules } from './rules.ts';
 import type { ResolvedHop, Scenario } from './model.ts';
 
@@ -36,35 +35,13 @@ export function loadScenarioFile(file: string): LoadResult {
 }
 
 export function loadScenarioText(source: string, file: string): LoadResult {
-  const lc = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseStrictYaml(source, file, scenarioSchema, {
+    startFrom: 'a file in scenarios/ (apiVersion, kind, metadata, spec)',
+    formatRef: 'the scenario format in README.md',
+  });
+  if (!parsed.data) return { diagnostics: parsed.diagnostics };
+  const { doc, lc } = parsed;
   const diagnostics: LocatedDiagnostic[] = [];
-  for (const err of doc.errors) {
-    const p = lc.linePos(err.pos[0]);
-    diagnostics.push({
-      severity: 'error', code: 'yaml-syntax', file, line: p.line, column: p.col, field: '(syntax)',
-      message: err.message.split('\n')[0],
-      hint: err.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax (indentation with spaces, "key: value")',
-    });
-  }
-  if (diagnostics.length) return { diagnostics };
-
-  const data = doc.toJS();
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', file, line: 1, column: 1, field: '(document)', message: 'the document is not a YAML mapping', hint: 'start from a file in scenarios/ (apiVersion, kind, metadata, spec)' }] };
-  }
-  const parsed = scenarioSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      for (const ex of explainIssue(issue, scenarioSchema, data)) {
-        const path = ex.atKey ? [...issue.path, ex.atKey] : issue.path;
-        const pos = locate(doc, lc, path, !!ex.atKey);
-        diagnostics.push({ severity: 'error', code: `schema-${issue.code}`, file, line: pos.line, column: pos.column, field: formatPath(path), message: ex.message, hint: ex.hint });
-      }
-    }
-    return { diagnostics: sortDiagnostics(diagnostics) };
-  }
-
   const sdoc = parsed.data as ScenarioDoc;
   const refs: HopRef[] = sdoc.spec.chain.map((h, index) => ({ index, name: h.name ?? h.component, component: h.component, settings: h.settings }));
   const ruleProblems: Diagnostic[] = [...structuralRules(sdoc, refs, file)];
@@ -98,8 +75,4 @@ export function loadScenarioText(source: string, file: string): LoadResult {
     appClientIpFrom: svc.clientIpFrom === 'auto' ? (hasGateway ? 'gateway' : 'socket') : svc.clientIpFrom,
   };
   return { scenario, diagnostics: sorted };
-}
-
-function sortDiagnostics(ds: LocatedDiagnostic[]): LocatedDiagnostic[] {
-  return [...ds].sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -52,7 +52,8 @@ export interface Explained {
   atKey?: string;
 }
 
-export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): Explained[] {
+/** `formatRef` names where the document format is described, for hints that can only point there. */
+export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, formatRef = 'the scenario format in README.md'): Explained[] {
   const input = (issue as any).input;
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -90,7 +91,7 @@ export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: u
           hint: (near ? `did you mean "${near}"? ` : '') + `components: ${opts.join(', ')} (see: exposure-lab catalog)`,
         }];
       }
-      return [{ message: issue.message, hint: 'check the value against the scenario format in README.md' }];
+      return [{ message: issue.message, hint: `check the value against ${formatRef}` }];
     }
     case 'too_small':
     case 'too_big': {
@@ -108,6 +109,6 @@ export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: u
     case 'custom':
       return [{ message: `${show(input)} is not valid here`, hint: `write ${issue.message}` }];
     default:
-      return [{ message: issue.message, hint: 'fix the value; see the scenario format in README.md' }];
+      return [{ message: issue.message, hint: `fix the value; see ${formatRef}` }];
   }
 }
