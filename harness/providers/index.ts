@@ -1,13 +1,11 @@
 // Provider lookup: one Provider interface for every realization. local is embedded; kind and eks check
 // their tools and credentials in available() and say what is missing; model needs nothing.
-import type { Provider, ProviderName } from './types.ts';
+import { PROVIDER_NAMES, type Provider } from './types.ts';
 import { localProvider } from './local/index.ts';
 import { modelProvider } from './model/index.ts';
 import { kindProvider } from './kind/index.ts';
 import { eksProvider } from './eks/index.ts';
 import { UserError } from '../lib/errors.ts';
-
-export const PROVIDER_NAMES: ProviderName[] = ['local', 'kind', 'eks', 'model'];
 
 export function getProvider(name: string): Provider {
   switch (name) {

@@ -3,7 +3,8 @@ import type { HopRealization } from '../result/types.ts';
 import type { LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
 
-export type ProviderName = 'local' | 'kind' | 'eks' | 'model';
+export const PROVIDER_NAMES = ['local', 'kind', 'eks', 'model'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export interface ProvisionOptions {
   /** Unique per run; providers derive names/addresses from it so parallel runs never collide. */

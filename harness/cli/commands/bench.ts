@@ -1,12 +1,10 @@
 import type { Command } from '../command.ts';
-import { numberOption, parseOptions } from '../command.ts';
+import { parseOptions } from '../command.ts';
+import { RUN_OPTIONS, runOptions } from '../run-options.ts';
 import { UserError } from '../../lib/errors.ts';
 import { BENCH_DEFAULTS, runBench } from '../../run/bench.ts';
 import { interruptible } from '../interrupt.ts';
 import { ms, pct } from '../../report/format.ts';
-import type { ProviderName } from '../../providers/types.ts';
-
-const PROVIDERS = ['local', 'kind', 'eks', 'model'];
 
 export const bench: Command = {
   name: 'bench',
@@ -34,22 +32,15 @@ Options (defaults in brackets):
 Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
   async run(argv) {
     const { values, positionals } = parseOptions('bench', argv, {
-      provider: { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
+      ...RUN_OPTIONS,
       driver: { type: 'string' },
       connection: { type: 'string' },
-      profile: { type: 'string' },
-      'no-latency': { type: 'boolean' },
-      seed: { type: 'string' },
       out: { type: 'string' },
       'calibrate-from': { type: 'string', multiple: true },
     });
     const scenario = positionals[0];
     if (!scenario) throw new UserError('bench: which scenario?', 'exposure-lab bench public-nlb (names: exposure-lab list)');
-    const provider = (values.provider || BENCH_DEFAULTS.provider) as ProviderName;
-    if (!PROVIDERS.includes(provider)) throw new UserError(`bench: unknown provider "${provider}"`, `use one of: ${PROVIDERS.join(', ')}`);
+    const run = runOptions('bench', values);
     const driver = values.driver || BENCH_DEFAULTS.driver;
     if (driver !== 'builtin' && driver !== 'k6') throw new UserError(`bench: unknown driver "${driver}"`, 'use builtin or k6');
     const connection = values.connection;
@@ -59,16 +50,16 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
     try {
       const { dir, result } = await runBench({
         scenario,
-        provider,
+        provider: run.provider ?? BENCH_DEFAULTS.provider,
         driver,
-        rate: numberOption('bench', 'rate', values.rate, BENCH_DEFAULTS.rate, 0.1),
-        durationS: numberOption('bench', 'duration', values.duration, BENCH_DEFAULTS.durationS, 0.5),
-        warmupS: numberOption('bench', 'warmup', values.warmup, BENCH_DEFAULTS.warmupS, 0),
+        rate: run.rate ?? BENCH_DEFAULTS.rate,
+        durationS: run.durationS ?? BENCH_DEFAULTS.durationS,
+        warmupS: run.warmupS ?? BENCH_DEFAULTS.warmupS,
         connectionMode: connection as 'keep-alive' | 'new-connection' | undefined,
-        profile: values.profile || BENCH_DEFAULTS.profile,
+        profile: run.profile ?? BENCH_DEFAULTS.profile,
         outDir: values.out || BENCH_DEFAULTS.outDir,
-        injectLatency: !values['no-latency'],
-        seed: numberOption('bench', 'seed', values.seed, BENCH_DEFAULTS.seed, 0),
+        injectLatency: run.injectLatency ?? true,
+        seed: run.seed ?? BENCH_DEFAULTS.seed,
         signal: intr.signal,
         log,
         progress: true,

@@ -5,9 +5,8 @@ import { BENCH_DEFAULTS } from '../../run/bench.ts';
 import { COMPARE_DEFAULTS, runCompare } from '../../run/compare.ts';
 import { compareFindings, compareRows } from '../../report/compare.ts';
 import { interruptible } from '../interrupt.ts';
-import type { ProviderName } from '../../providers/types.ts';
+import { RUN_OPTIONS, runOptions } from '../run-options.ts';
 
-const PROVIDERS = ['local', 'kind', 'eks', 'model'];
 
 export const compare: Command = {
   name: 'compare',
@@ -35,22 +34,15 @@ Options (defaults in brackets):
 Example: exposure-lab compare public-nlb alb-nlb-gateway apigw-nlb-gateway --duration 20 --repeat 3`,
   async run(argv) {
     const { values, positionals } = parseOptions('compare', argv, {
-      provider: { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      profile: { type: 'string' },
+      ...RUN_OPTIONS,
       repeat: { type: 'string' },
-      'no-latency': { type: 'boolean' },
-      seed: { type: 'string' },
       out: { type: 'string' },
     });
     // `make compare SCENARIOS="a b c"` may pass them as one word.
     const scenarios = positionals.flatMap((p) => p.split(/\s+/)).filter(Boolean);
     if (!scenarios.length) throw new UserError('compare: which scenarios?', 'exposure-lab compare public-nlb alb-nlb-gateway (names: exposure-lab list)');
     if (new Set(scenarios).size !== scenarios.length) throw new UserError('compare: a scenario is named twice', 'use --repeat N to run a scenario several times');
-    const provider = (values.provider || BENCH_DEFAULTS.provider) as ProviderName;
-    if (!PROVIDERS.includes(provider)) throw new UserError(`compare: unknown provider "${provider}"`, `use one of: ${PROVIDERS.join(', ')}`);
+    const run = runOptions('compare', values);
     const repeat = numberOption('compare', 'repeat', values.repeat, COMPARE_DEFAULTS.repeat, 1);
     if (!Number.isInteger(repeat) || repeat > 50) throw new UserError(`compare: --repeat must be a whole number from 1 to 50, got ${repeat}`, 'e.g. --repeat 3');
     const log = (s: string) => console.error(s);
@@ -58,15 +50,15 @@ Example: exposure-lab compare public-nlb alb-nlb-gateway apigw-nlb-gateway --dur
     try {
       const { dir, doc } = await runCompare({
         scenarios,
-        provider,
+        provider: run.provider ?? BENCH_DEFAULTS.provider,
         driver: 'builtin',
-        rate: numberOption('compare', 'rate', values.rate, BENCH_DEFAULTS.rate, 0.1),
-        durationS: numberOption('compare', 'duration', values.duration, BENCH_DEFAULTS.durationS, 0.5),
-        warmupS: numberOption('compare', 'warmup', values.warmup, BENCH_DEFAULTS.warmupS, 0),
-        profile: values.profile || BENCH_DEFAULTS.profile,
+        rate: run.rate ?? BENCH_DEFAULTS.rate,
+        durationS: run.durationS ?? BENCH_DEFAULTS.durationS,
+        warmupS: run.warmupS ?? BENCH_DEFAULTS.warmupS,
+        profile: run.profile ?? BENCH_DEFAULTS.profile,
         repeat,
-        injectLatency: !values['no-latency'],
-        seed: numberOption('compare', 'seed', values.seed, BENCH_DEFAULTS.seed, 0),
+        injectLatency: run.injectLatency ?? true,
+        seed: run.seed ?? BENCH_DEFAULTS.seed,
         outDir: values.out || COMPARE_DEFAULTS.outDir,
         signal: intr.signal,
         log,

@@ -5,7 +5,7 @@ import { DEFAULT_THRESHOLDS, exitCodeOf, type Thresholds } from '../../report/re
 import { renderRegressText } from '../../report/regress-markdown.ts';
 import { runRegress } from '../../run/regress.ts';
 import { interruptible } from '../interrupt.ts';
-import type { ProviderName } from '../../providers/types.ts';
+import { RUN_OPTIONS, runOptions } from '../run-options.ts';
 
 const OUT = 'reports/regress';
 const t = DEFAULT_THRESHOLDS;
@@ -58,13 +58,7 @@ Example: exposure-lab regress --baseline reports/baselines/public-nlb.json --p99
         baseline: { type: 'string' },
         current: { type: 'string' },
         scenario: { type: 'string' },
-        provider: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        profile: { type: 'string' },
-        seed: { type: 'string' },
-        'no-latency': { type: 'boolean' },
+        ...RUN_OPTIONS,
         p99: { type: 'string' },
         p50: { type: 'string' },
         throughput: { type: 'string' },
@@ -89,20 +83,10 @@ Example: exposure-lab regress --baseline reports/baselines/public-nlb.json --p99
     const log = (s: string) => console.error(s);
     const intr = interruptible(log);
     try {
-      const num = (name: string, raw: string | undefined, min: number) => (raw === undefined ? undefined : numberOption('regress', name, raw, 0, min));
       const r = await runRegress({
         baseline: values.baseline,
         current: values.current,
-        bench: {
-          scenario: values.scenario,
-          provider: values.provider as ProviderName | undefined,
-          rate: num('rate', values.rate, 0.1),
-          durationS: num('duration', values.duration, 0.5),
-          warmupS: num('warmup', values.warmup, 0),
-          profile: values.profile,
-          seed: num('seed', values.seed, 0),
-          injectLatency: values['no-latency'] ? false : undefined,
-        },
+        bench: { scenario: values.scenario, ...runOptions('regress', values) },
         thresholds,
         outDir: values.out || OUT,
         junit: values.junit,
