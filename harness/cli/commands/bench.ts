@@ -69,6 +69,9 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
       console.log(`${result.scenario} (${result.provider}): ${result.load.requests} requests, ${result.load.achievedRps.toFixed(1)}/${result.load.targetRps} req/s, errors ${result.load.errors} (${result.load.fidelity})`);
       console.log(`latency ms (${l.fidelity}): p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`);
       console.log(`client IP retained (${result.clientIp.fidelity}): ${pct(result.clientIp.retentionRatio)} of ${result.clientIp.checked}`);
+      if (result.weights?.length) {
+        console.log(`weighted split (${l.fidelity}): ${result.weights.map((w) => `${w.version} ${pct(w.share)} [95% ${pct(w.ci95[0])}-${pct(w.ci95[1])}]${w.expected !== undefined ? ` expected ${pct(w.expected)}` : ''}`).join(', ')}`);
+      }
       if (result.spoofing?.some((s) => s.spoofable)) console.log(`SPOOFABLE (${l.fidelity} path): ${result.spoofing.filter((s) => s.spoofable).map((s) => s.probe).join('; ')}`);
       if (result.cost) console.log(`monthly cost (${result.cost.fidelity}, profile ${result.cost.profile}): $${result.cost.monthlyUsd.toFixed(2)}`);
       if (!result.validity.valid) console.log(`INVALID RUN: ${result.validity.reasons.join('; ')}`);
