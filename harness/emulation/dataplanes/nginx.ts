@@ -83,6 +83,8 @@ export function renderNginxConfig(spec: GatewaySpec, opts: NginxRenderOptions): 
       `        listen ${assertEndpoint(ep)}${s.useProxyProtocol ? ' proxy_protocol' : ''};`,
       '        location / {',
       '            proxy_pass http://lab_service;',
+      // The pod's own address as the source toward the service, as a gateway pod connects in a cluster.
+      `            proxy_bind ${ep.host};`,
       '            proxy_http_version 1.1;',
       '            proxy_set_header Connection "";',
       '            proxy_set_header Host $http_host;',
