@@ -2,15 +2,13 @@
 // address, the proxy_protocol listener filter when enabled, the HCM client-IP options Envoy Gateway would
 // set, and a round-robin cluster of the service pods. Used only where an `envoy` binary exists.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
 import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
 import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
 import { assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 import { TYPE_URLS, type EnvoyBootstrap } from './envoy-schema.ts';
-import { cached, findBinary, runForOutput, startLogged, stopProcess, waitListening } from './process.ts';
+import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
 
 const sock = (ep: { host: string; port: number }) => {
   assertEndpoint(ep);
@@ -132,23 +130,10 @@ export const envoyDataPlane: DataPlane = {
     const bin = findBinary('envoy');
     const version = await envoyVersion();
     if (!bin || !version) throw new Error('envoy is not installed: put an `envoy` binary on PATH (no Debian package; e.g. the envoyproxy/envoy image or func-e)');
-    mkdirSync(spec.workDir, { recursive: true });
-    const conf = path.join(spec.workDir, 'envoy.json');
-    const log = path.join(spec.workDir, 'envoy.log');
-    writeFileSync(conf, renderEnvoyConfig(spec));
-    const args = ['-c', conf, '--base-id', String(nextBaseId()), '--concurrency', String(spec.workers ?? 1), '--log-level', 'warning', '--log-path', log];
-    const started = startLogged(bin, args, log, spec.workDir);
-    try {
-      await waitListening(started, spec.listen, `envoy ${version}`, log, spec.startTimeoutMs);
-    } catch (e) {
-      await stopProcess(started);
-      throw e;
-    }
-    let stopping: Promise<void> | undefined;
-    return {
+    return launchDataPlane({
+      spec, bin, what: `envoy ${version}`, configFile: 'envoy.json', config: renderEnvoyConfig(spec), logFile: 'envoy.log',
+      args: ['-c', '{config}', '--base-id', String(nextBaseId()), '--concurrency', String(spec.workers ?? 1), '--log-level', 'warning', '--log-path', '{log}'],
       realizedBy: `envoy ${version} (generated static bootstrap)`,
-      pids: [started.child.pid!],
-      stop: () => (stopping ??= stopProcess(started)),
-    };
+    });
   },
 };

@@ -1,13 +1,12 @@
 // HAProxy standing in for Envoy on the envoy-gateway hop: the same client-IP rules as Envoy's HTTP connection
 // manager (use_remote_address, xff_num_trusted_hops, proxy_protocol listener filter, custom-header original IP
 // detection), written in HAProxy's own terms. Envoy's XFF trusted-CIDR walk has no exact HAProxy form.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
 import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
 import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
 import { assertEndpoint, assertHeaderName } from './trust.ts';
-import { cached, findBinary, runForOutput, startLogged, stopProcess, waitListening } from './process.ts';
+import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 
 export function haproxySupports(spec: Pick<GatewaySpec, 'component' | 'settings'>): { ok: true } | { ok: false; reason: string } {
@@ -101,23 +100,11 @@ export const haproxyDataPlane: DataPlane = {
     const bin = findBinary('haproxy');
     const version = await haproxyVersion();
     if (!bin || !version) throw new Error('HAProxy is not installed: run `bash scripts/setup.sh` (Debian package haproxy)');
-    mkdirSync(spec.workDir, { recursive: true });
-    const conf = path.join(spec.workDir, 'haproxy.cfg');
-    const log = path.join(spec.workDir, 'haproxy.log');
-    writeFileSync(conf, renderHaproxyConfig(spec));
     // -db: foreground, no daemon, no master-worker: one process to watch and stop.
-    const started = startLogged(bin, ['-db', '-f', conf], log, spec.workDir);
-    try {
-      await waitListening(started, spec.listen, `haproxy ${version}`, log, spec.startTimeoutMs);
-    } catch (e) {
-      await stopProcess(started);
-      throw e;
-    }
-    let stopping: Promise<void> | undefined;
-    return {
+    return launchDataPlane({
+      spec, bin, what: `haproxy ${version}`, configFile: 'haproxy.cfg', config: renderHaproxyConfig(spec), logFile: 'haproxy.log',
+      args: ['-db', '-f', '{config}'],
       realizedBy: `haproxy ${version} (standing in for Envoy: same client-IP rules)`,
-      pids: [started.child.pid!],
-      stop: () => (stopping ??= stopProcess(started)),
-    };
+    });
   },
 };

@@ -1,13 +1,12 @@
 // nginx realizing the ingress-nginx hop with the directives the ingress-nginx controller template emits
 // for the same ConfigMap keys (use-proxy-protocol, use-forwarded-headers, compute-full-forwarded-for,
 // proxy-real-ip-cidr, forwarded-for-header). The lab's catalog semantics are checked against it in tests.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
 import type { IngressNginxSettings } from '../../catalog/components/ingress-nginx.ts';
 import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
 import { assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
-import { cached, childPids, findBinary, runForOutput, startLogged, stopProcess, waitListening } from './process.ts';
+import { cached, childPids, findBinary, launchDataPlane, runForOutput } from './process.ts';
 
 export interface NginxRenderOptions {
   /** nginx started as root switches workers to `nobody`, who cannot enter the private workDir: keep root. */
@@ -126,24 +125,12 @@ export const nginxDataPlane: DataPlane = {
     const bin = findBinary('nginx');
     const version = await nginxVersion();
     if (!bin || !version) throw new Error('nginx is not installed: run `bash scripts/setup.sh` (Debian package nginx-light)');
-    mkdirSync(spec.workDir, { recursive: true });
-    const conf = path.join(spec.workDir, 'nginx.conf');
-    const log = path.join(spec.workDir, 'nginx-error.log');
-    writeFileSync(conf, this.renderConfig(spec));
     // -e: the startup error log before the config is read; -p: no compiled-in prefix paths are touched.
-    const started = startLogged(bin, ['-p', spec.workDir, '-c', conf, '-e', log], log, spec.workDir);
-    try {
-      await waitListening(started, spec.listen, `nginx ${version}`, log, spec.startTimeoutMs);
-    } catch (e) {
-      await stopProcess(started);
-      throw e;
-    }
-    const master = started.child.pid!;
-    let stopping: Promise<void> | undefined;
-    return {
+    return launchDataPlane({
+      spec, bin, what: `nginx ${version}`, configFile: 'nginx.conf', config: this.renderConfig(spec), logFile: 'nginx-error.log',
+      args: ['-p', spec.workDir, '-c', '{config}', '-e', '{log}'],
       realizedBy: `nginx ${version} (generated ingress-nginx configuration)`,
-      pids: [master, ...childPids(master)],
-      stop: () => (stopping ??= stopProcess(started)),
-    };
+      pids: (master) => [master, ...childPids(master)],
+    });
   },
 };

@@ -1,10 +1,10 @@
 // Process plumbing shared by the real data planes: locate a binary, read its version once per process,
 // start it in the foreground with its output in a log file, wait until every listener accepts, stop it.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, accessSync, constants } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Endpoint } from '../dataplane.ts';
+import type { DataPlaneHandle, Endpoint, GatewaySpec } from '../dataplane.ts';
 
 const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -191,4 +191,37 @@ export function isAlive(pid: number): boolean {
       return false;
     }
   }
+}
+
+/**
+ * The start sequence every data plane shares: write the generated config into the run's work dir, start
+ * the binary in the foreground, wait until every listener accepts on a socket of its own, and hand back an
+ * idempotent stop. A start that fails stops what it started before the error goes up.
+ */
+export async function launchDataPlane(o: {
+  spec: Pick<GatewaySpec, 'workDir' | 'listen' | 'startTimeoutMs'>;
+  bin: string;
+  what: string;
+  configFile: string;
+  config: string;
+  logFile: string;
+  args: string[];
+  realizedBy: string;
+  /** Every pid to report for the main one (e.g. nginx's master and its workers). */
+  pids?: (main: number) => number[];
+}): Promise<DataPlaneHandle> {
+  mkdirSync(o.spec.workDir, { recursive: true });
+  const conf = path.join(o.spec.workDir, o.configFile);
+  const log = path.join(o.spec.workDir, o.logFile);
+  writeFileSync(conf, o.config);
+  const started = startLogged(o.bin, o.args.map((a) => a.replace('{config}', conf).replace('{log}', log)), log, o.spec.workDir);
+  try {
+    await waitListening(started, o.spec.listen, o.what, log, o.spec.startTimeoutMs);
+  } catch (e) {
+    await stopProcess(started);
+    throw e;
+  }
+  const main = started.child.pid!;
+  let stopping: Promise<void> | undefined;
+  return { realizedBy: o.realizedBy, pids: o.pids ? o.pids(main) : [main], stop: () => (stopping ??= stopProcess(started)) };
 }
