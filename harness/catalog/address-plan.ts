@@ -1,7 +1,7 @@
 // Symbolic networks a scenario can trust ("vpc", "cloudfront", "lattice") and how each realization maps
 // them. Locally every AWS address range has a stand-in inside 127.0.0.0/8, so trust rules written once
 // work on loopback and on a real account alike.
-import { inCidr, isIpv4Cidr } from './headers.ts';
+import { inCidr, isIpv4Cidr } from '../lib/cidr.ts';
 
 export const NETWORK_TOKENS = ['vpc', 'cloudfront', 'lattice'] as const;
 export type NetworkToken = (typeof NETWORK_TOKENS)[number];
@@ -33,10 +33,21 @@ export const LOCAL_NETWORKS: NetworkMap = {
   lattice: [LOCAL_PLAN.lattice],
 };
 
+export function isNetworkToken(s: string): s is NetworkToken {
+  return (NETWORK_TOKENS as readonly string[]).includes(s);
+}
+
 export function isTrustEntry(s: string): boolean {
-  return isIpv4Cidr(s) || (NETWORK_TOKENS as readonly string[]).includes(s);
+  return isIpv4Cidr(s) || isNetworkToken(s);
+}
+
+/** Trust entries as CIDRs: symbolic ones through the realization's network map; deduplicated, in order. */
+export function expandTrust(entries: readonly string[], networks: NetworkMap = LOCAL_NETWORKS): string[] {
+  const out: string[] = [];
+  for (const e of entries) for (const c of isNetworkToken(e) ? networks[e] : [e]) if (!out.includes(c)) out.push(c);
+  return out;
 }
 
 export function trusted(ip: string, entries: readonly string[], networks: NetworkMap = LOCAL_NETWORKS): boolean {
-  return entries.some((e) => ((NETWORK_TOKENS as readonly string[]).includes(e) ? networks[e as NetworkToken] : [e]).some((c) => inCidr(ip, c)));
+  return expandTrust(entries, networks).some((c) => inCidr(ip, c));
 }

@@ -39,30 +39,5 @@ export function appendXff(headers: Array<[string, string]>, addr: string): Array
   return setHeader(headers, 'x-forwarded-for', value);
 }
 
-/** IPv4 CIDR membership; the lab only uses IPv4 (loopback 127/8 stands in for every address plan). */
-export function inCidr(ip: string, cidr: string): boolean {
-  const [base, bitsStr] = cidr.split('/');
-  const bits = bitsStr === undefined ? 32 : Number(bitsStr);
-  const a = ipToInt(ip);
-  const b = ipToInt(base);
-  if (a === null || b === null) return false;
-  if (bits === 0) return true;
-  const mask = (0xffffffff << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-}
-
-export function ipToInt(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-}
-
-export function isIpv4Cidr(s: string): boolean {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(s);
-  return !!m && ipToInt(m[1]) !== null && (m[2] === undefined || Number(m[2]) <= 32);
-}
-
 /** Header the lab's gateways set to the client address they determined; the echo app reads it. */
 export const GATEWAY_CLIENT_HEADER = 'x-lab-gateway-client-ip';

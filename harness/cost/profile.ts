@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../lib/errors.ts';
-import { formatDiagnostic, type LocatedDiagnostic } from '../scenario/diagnostics.ts';
-import { locate } from '../scenario/positions.ts';
-import { parseStrictYaml } from '../scenario/strict-yaml.ts';
+import { formatDiagnostic, type LocatedDiagnostic } from '../lib/diagnostics.ts';
+import { locate } from '../lib/positions.ts';
+import { parseStrictYaml } from '../lib/strict-yaml.ts';
 import { availableRegions } from './prices.ts';
 import { DEFAULT_HOURS_PER_MONTH } from './hours.ts';
 import type { Profile } from './types.ts';

@@ -1,6 +1,6 @@
 // How a scenario's symbolic trust entries (vpc, cloudfront, lattice) become CIDRs on a cluster. Locally the
 // catalog maps them into 127.0.0.0/8; on a cluster the gateway sees cluster-side addresses instead.
-import { NETWORK_TOKENS, type NetworkMap, type NetworkToken } from '../catalog/address-plan.ts';
+import type { NetworkMap, NetworkToken } from '../catalog/address-plan.ts';
 import type { RenderTarget } from './types.ts';
 
 /**
@@ -29,12 +29,4 @@ export function defaultNetworks(target: RenderTarget): NetworkMap {
   return target === 'kind' ? KIND_NETWORKS : eksNetworks({}).networks;
 }
 
-/** Expands trust entries to CIDRs, deduplicated, in order. Unknown tokens pass through (CIDRs). */
-export function expandTrust(entries: readonly string[], networks: NetworkMap): string[] {
-  const out: string[] = [];
-  for (const e of entries) {
-    const cidrs = (NETWORK_TOKENS as readonly string[]).includes(e) ? networks[e as NetworkToken] : [e];
-    for (const c of cidrs) if (!out.includes(c)) out.push(c);
-  }
-  return out;
-}
+export { expandTrust } from '../catalog/address-plan.ts';

@@ -1,7 +1,7 @@
 // A scenario -> the Kubernetes objects that realize it on a cluster (kind or EKS), plus what lives outside
 // the cluster and what these manifests cannot realize. Pure: no cluster, no files.
 import type { Scenario, ResolvedHop } from '../scenario/model.ts';
-import { NETWORK_TOKENS, type NetworkMap, type NetworkToken } from '../catalog/address-plan.ts';
+import { isNetworkToken, type NetworkMap } from '../catalog/address-plan.ts';
 import type { NlbSettings } from '../catalog/components/nlb.ts';
 import type { ClbSettings } from '../catalog/components/clb.ts';
 import type { AlbSettings } from '../catalog/components/alb.ts';
@@ -117,7 +117,7 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   if (gwHop) {
     const entries: string[] = gwHop.component === 'envoy-gateway' ? gwHop.settings.trustedCidrs : gwHop.settings.proxyRealIpCidr;
     for (const t of entries)
-      if ((NETWORK_TOKENS as readonly string[]).includes(t) && networks[t as NetworkToken].length === 0)
+      if (isNetworkToken(t) && networks[t].length === 0)
         unrealized.push({
           hop: gwHop.name,
           component: gwHop.component,

@@ -1,6 +1,6 @@
 // The hop chain of a scenario as a person wants to read it before a run: behaviour, latency model, limits, warnings.
 import type { Scenario } from '../scenario/model.ts';
-import type { LocatedDiagnostic } from '../scenario/diagnostics.ts';
+import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { FEATURE_LABELS, type Features } from '../catalog/types.ts';
 import { predictClientIp } from '../catalog/predict.ts';
 

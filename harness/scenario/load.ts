@@ -6,9 +6,9 @@ import { basename } from 'node:path';
 import { CATALOG } from '../catalog/index.ts';
 import type { Diagnostic, HopRef } from '../catalog/types.ts';
 import { scenarioSchema, type ScenarioDoc } from './schema.ts';
-import { formatPath, type LocatedDiagnostic } from './diagnostics.ts';
-import { locate } from './positions.ts';
-import { parseStrictYaml, sortDiagnostics } from './strict-yaml.ts';
+import { formatPath, type LocatedDiagnostic } from '../lib/diagnostics.ts';
+import { locate } from '../lib/positions.ts';
+import { parseStrictYaml, sortDiagnostics } from '../lib/strict-yaml.ts';
 import { structuralRules } from './rules.ts';
 import type { ResolvedHop, Scenario } from './model.ts';
 
@@ -38,6 +38,7 @@ export function loadScenarioText(source: string, file: string): LoadResult {
   const parsed = parseStrictYaml(source, file, scenarioSchema, {
     startFrom: 'a file in scenarios/ (apiVersion, kind, metadata, spec)',
     formatRef: 'the scenario format in README.md',
+    choicesRef: 'exposure-lab catalog',
   });
   if (!parsed.data) return { diagnostics: parsed.diagnostics };
   const { doc, lc } = parsed;

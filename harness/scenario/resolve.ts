@@ -4,9 +4,9 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../lib/errors.ts';
 import { loadScenarioFile } from './load.ts';
-import { formatDiagnostic, type LocatedDiagnostic } from './diagnostics.ts';
+import { formatDiagnostic, type LocatedDiagnostic } from '../lib/diagnostics.ts';
 import type { Scenario } from './model.ts';
-import { closest } from './diagnostics.ts';
+import { closest } from '../lib/diagnostics.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCENARIO_DIR = join(PROJECT_ROOT, 'scenarios');

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { planTopology, clientSources } from '../../harness/providers/local/topology.ts';
-import { inCidr } from '../../harness/catalog/headers.ts';
+import { inCidr } from '../../harness/lib/cidr.ts';
 import { LOCAL_PLAN } from '../../harness/catalog/address-plan.ts';
 import { lognormalSampler, seededRandom } from '../../harness/emulation/prng.ts';
 

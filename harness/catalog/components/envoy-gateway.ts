@@ -2,7 +2,8 @@
 // (use_remote_address, xff_num_trusted_hops), proxy_protocol listener filter, Envoy Gateway ClientTrafficPolicy.
 import { z } from 'zod';
 import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, ipToInt, setHeader, xffList } from '../headers.ts';
+import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, setHeader, xffList } from '../headers.ts';
+import { ipToInt } from '../../lib/cidr.ts';
 import { problem } from '../diag.ts';
 import { acceptConnection } from './gateway.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';

@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
 import { loadScenarioOrThrow } from '../../scenario/resolve.ts';
 import { renderPlan } from '../../report/plan-text.ts';
-import type { LocatedDiagnostic } from '../../scenario/diagnostics.ts';
+import type { LocatedDiagnostic } from '../../lib/diagnostics.ts';
 
 export const plan: Command = {
   name: 'plan',

@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
-import { countBySeverity, formatDiagnostic } from '../../scenario/diagnostics.ts';
+import { countBySeverity, formatDiagnostic } from '../../lib/diagnostics.ts';
 import { scenarioNames, scenarioPath } from '../../scenario/resolve.ts';
 
 export const validate: Command = {

@@ -1,17 +1,15 @@
 // Trust entries of a gateway hop (CIDRs or the symbolic vpc / cloudfront / lattice) as plain CIDRs for a
 // generated config. Symbolic entries resolve through the realization's network map, never a hard-coded list.
-import { NETWORK_TOKENS, type NetworkMap, type NetworkToken } from '../../catalog/address-plan.ts';
-import { isIpv4Cidr } from '../../catalog/headers.ts';
+import { expandTrust, type NetworkMap } from '../../catalog/address-plan.ts';
+import { isIpv4, isIpv4Cidr } from '../../lib/cidr.ts';
 
+/** Plain CIDRs with an explicit prefix length, checked (they go into config files verbatim). */
 export function resolveTrust(entries: readonly string[], networks: NetworkMap): string[] {
   const out: string[] = [];
-  for (const e of entries) {
-    const list = (NETWORK_TOKENS as readonly string[]).includes(e) ? networks[e as NetworkToken] : [e];
-    for (const c of list) {
-      if (!isIpv4Cidr(c)) throw new Error(`trust entry ${JSON.stringify(e)} resolves to ${JSON.stringify(c)}, which is not an IPv4 CIDR`);
-      const norm = c.includes('/') ? c : `${c}/32`;
-      if (!out.includes(norm)) out.push(norm);
-    }
+  for (const c of expandTrust(entries, networks)) {
+    if (!isIpv4Cidr(c)) throw new Error(`trust entry ${JSON.stringify(entries)} resolves to ${JSON.stringify(c)}, which is not an IPv4 CIDR`);
+    const norm = c.includes('/') ? c : `${c}/32`;
+    if (!out.includes(norm)) out.push(norm);
   }
   return out;
 }
@@ -24,7 +22,7 @@ export function assertHeaderName(name: string): string {
 
 /** Listen and upstream addresses go into config files verbatim: only dotted IPv4 and a port. */
 export function assertEndpoint(ep: { host: string; port: number }): string {
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ep.host) || !Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65535) {
+  if (!isIpv4(ep.host) || !Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65535) {
     throw new Error(`endpoint ${JSON.stringify(ep)} is not an IPv4 address with a port in 1..65535`);
   }
   return `${ep.host}:${ep.port}`;

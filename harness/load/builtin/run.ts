@@ -11,6 +11,7 @@ import { measuredDurationS, targetRps } from './schedule.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './engine.ts';
 import { judge } from './validity.ts';
 import { startProgress } from './progress.ts';
+import { isLoopback } from '../../lib/cidr.ts';
 
 /** Workers boot a TypeScript loader; on a loaded 2-core machine this can take seconds. */
 const BOOT_TIMEOUT_MS = 30_000;
@@ -190,7 +191,7 @@ function buildOutcome(
 function checkPlan(plan: LoadPlan): void {
   const problems: string[] = [];
   if (plan.sources.length === 0) problems.push('sources is empty: give at least one 127.x.y.z address');
-  for (const s of plan.sources) if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s)) problems.push(`source ${s} is not in 127.0.0.0/8`);
+  for (const s of plan.sources) if (!isLoopback(s)) problems.push(`source ${s} is not in 127.0.0.0/8`);
   if (!(plan.requestsPerSource >= 1)) problems.push('requestsPerSource must be >= 1');
   if (!(plan.intervalS > 0)) problems.push('intervalS must be > 0');
   if (!(plan.timeoutMs > 0)) problems.push('timeoutMs must be > 0');

@@ -1,12 +1,12 @@
 // This lab sends traffic only to loopback. An EKS endpoint is a real AWS address, so the eks provider refuses
 // to hand it to a load driver unless the operator says this machine may reach it.
-export const ALLOW_REMOTE_ENV = 'EXPOSURE_LAB_ALLOW_REMOTE';
+import { isLoopback } from '../../lib/cidr.ts';
 
-const LOOPBACK_V4 = /^127\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)$/;
+export const ALLOW_REMOTE_ENV = 'EXPOSURE_LAB_ALLOW_REMOTE';
 
 /** Literal loopback only: a name is not resolved here (resolving it would already be a network call). */
 export function isLoopbackTarget(host: string): boolean {
-  return LOOPBACK_V4.test(host) || host === '::1' || host === '[::1]';
+  return isLoopback(host) || host === '::1' || host === '[::1]';
 }
 
 export function remoteAllowed(env: NodeJS.ProcessEnv = process.env): boolean {

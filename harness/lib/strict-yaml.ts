@@ -3,7 +3,7 @@
 // traffic profiles both load through it.
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { explainIssue } from './messages.ts';
+import { explainIssue, type Refs } from './schema-messages.ts';
 import { formatPath, type LocatedDiagnostic } from './diagnostics.ts';
 import { locate } from './positions.ts';
 
@@ -19,7 +19,7 @@ export function parseStrictYaml<T>(
   source: string,
   file: string,
   schema: z.ZodType<T>,
-  o: { startFrom: string; formatRef: string },
+  o: { startFrom: string } & Refs,
 ): StrictParse<T> {
   const lc = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -41,7 +41,7 @@ export function parseStrictYaml<T>(
   const parsed = schema.safeParse(raw, { reportInput: true });
   if (parsed.success) return { data: parsed.data, doc, lc, diagnostics };
   for (const issue of parsed.error.issues) {
-    for (const ex of explainIssue(issue, schema, raw, o.formatRef)) {
+    for (const ex of explainIssue(issue, schema, raw, o)) {
       const path = ex.atKey ? [...issue.path, ex.atKey] : issue.path;
       const pos = locate(doc, lc, path, !!ex.atKey);
       diagnostics.push({ severity: 'error', code: `schema-${issue.code}`, file, line: pos.line, column: pos.column, field: formatPath(path), message: ex.message, hint: ex.hint });

@@ -52,8 +52,15 @@ export interface Explained {
   atKey?: string;
 }
 
-/** `formatRef` names where the document format is described, for hints that can only point there. */
-export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, formatRef = 'the scenario format in README.md'): Explained[] {
+/** Where a hint can send the reader: the document format, and the list of choices of a tagged union. */
+export interface Refs {
+  formatRef: string;
+  /** e.g. "exposure-lab catalog" for scenario components; default: formatRef. */
+  choicesRef?: string;
+}
+
+export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, refs: Refs): Explained[] {
+  const { formatRef } = refs;
   const input = (issue as any).input;
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -86,9 +93,10 @@ export function explainIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: u
       if ((issue as any).discriminator) {
         const given = input?.[(issue as any).discriminator];
         const near = typeof given === 'string' ? closest(given, opts) : undefined;
+        const disc: string = (issue as any).discriminator;
         return [{
-          message: given === undefined ? 'every hop needs a "component"' : `unknown component ${show(given)}`,
-          hint: (near ? `did you mean "${near}"? ` : '') + `components: ${opts.join(', ')} (see: exposure-lab catalog)`,
+          message: given === undefined ? `every item needs a "${disc}"` : `unknown ${disc} ${show(given)}`,
+          hint: (near ? `did you mean "${near}"? ` : '') + `${disc}s: ${opts.join(', ')} (see: ${refs.choicesRef ?? formatRef})`,
         }];
       }
       return [{ message: issue.message, hint: `check the value against ${formatRef}` }];
