@@ -1,5 +1,5 @@
 // Building rule diagnostics that point at a hop's field in the scenario document.
-import type { Diagnostic, HopRef } from './types.ts';
+import type { Diagnostic, Hop, HopRef } from './types.ts';
 
 export function hopPath(hop: HopRef, ...rest: Array<string | number>): Array<string | number> {
   return ['spec', 'chain', hop.index, ...rest];
@@ -17,8 +17,7 @@ export function problem(
 }
 
 /** The first hop after `hop` that satisfies `pred`. */
-export function downstream(hop: HopRef, chain: HopRef[], pred: (h: HopRef) => boolean): HopRef | undefined {
+export function downstream(hop: Hop, chain: Hop[], pred: (h: Hop) => boolean): Hop | undefined {
   return chain.slice(hop.index + 1).find(pred);
 }
 
-export const GATEWAYS = new Set(['envoy-gateway', 'ingress-nginx']);

@@ -17,11 +17,6 @@ export const CROSS_AZ_RTT: LatencyModel = {
   basis: 'facts/latency.md: cross-AZ RTT 0.25-1.5 ms across regions and AZ pairs; rare spikes to ~10 ms',
 };
 
-/** Chance that a uniformly balanced target sits in another AZ than the LB node that received the flow. */
-export function crossAzProbability(azs: number): number {
-  return azs <= 1 ? 0 : (azs - 1) / azs;
-}
-
 /** sigma of the lognormal through (median, p99): ln(p99/median) / z(0.99). */
 export function lognormalSigma(m: { medianMs: number; p99Ms: number }): number {
   if (m.p99Ms <= m.medianMs) return 0;

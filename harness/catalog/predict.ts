@@ -1,6 +1,7 @@
 // Folds a request through the chain using only the catalog's semantics: what the application would see.
 // Used by `plan`, the model provider and reports as a MODELED prediction; local runs measure it for real.
-import type { Envelope, HopContext } from './types.ts';
+import type { Envelope, Hop, HopContext } from './types.ts';
+import { addressOwner, listenerAddress } from './address-plan.ts';
 import { appClientIp } from './components/service.ts';
 import type { Scenario } from '../scenario/model.ts';
 
@@ -17,16 +18,16 @@ export interface Prediction {
 const CLIENT = '127.1.0.10';
 const FORGED = '127.99.99.99';
 
-/** Stand-in addresses for each hop's own source, from the local plan (synthetic). */
-function ctxFor(component: string, i: number): HopContext {
-  const self =
-    component === 'cloudfront' ? `127.30.0.${i}` :
-    component === 'apigw-rest' || component === 'apigw-http' ? `127.40.0.${i}` :
-    component === 'vpc-link' ? `127.21.0.${i}` :
-    component === 'lattice' ? `127.254.171.${i}` :
-    component === 'kube-proxy' ? `127.22.1.${i}` :
-    component === 'envoy-gateway' || component === 'ingress-nginx' ? `127.23.1.${i}` :
-    `127.20.1.${i}`;
+/** Stand-in addresses for each hop's own source, from the hop's local listener layout (synthetic). */
+function ctxFor(h: Hop, i: number): HopContext {
+  const layout = h.entry.realize?.local(h.settings).listeners;
+  const self = !layout
+    ? `127.20.1.${i}`
+    : 'block' in layout
+      ? listenerAddress(layout.block, i, layout.per === 'az' ? 1 : undefined)
+      : layout.on === 'nodes'
+        ? `127.22.1.${i}`
+        : `127.23.1.${i}`;
   return { self, nodeAddress: `127.22.1.1`, random: () => 0.5 };
 }
 
@@ -34,7 +35,7 @@ export function fold(s: Scenario, env: Envelope): { env: Envelope } | { failure:
   let cur = env;
   for (let i = 1; i < s.hops.length - 1; i++) {
     const h = s.hops[i];
-    const r = h.entry.apply(cur, h.settings, ctxFor(h.component, i + 1));
+    const r = h.entry.apply(cur, h.settings, ctxFor(h, i + 1));
     if (!r.ok) return { failure: { status: r.status, reason: r.reason, hop: h.name } };
     cur = r.env;
   }
@@ -61,12 +62,5 @@ export function predictClientIp(s: Scenario): Prediction {
 
 export function describeAddress(ip: string | null): string {
   if (!ip) return 'nothing';
-  if (ip.startsWith('127.20.')) return 'a load balancer address';
-  if (ip.startsWith('127.21.')) return 'a VPC-link / endpoint address';
-  if (ip.startsWith('127.22.')) return 'a node address';
-  if (ip.startsWith('127.23.')) return 'a pod address';
-  if (ip.startsWith('127.30.')) return 'a CloudFront address';
-  if (ip.startsWith('127.40.')) return 'an API Gateway address';
-  if (ip.startsWith('127.254.171.')) return 'a Lattice address';
-  return ip;
+  return addressOwner(ip)?.words ?? ip;
 }

@@ -1,7 +1,11 @@
 // What the lab knows about one AWS / Kubernetes component, in one place. Every part of the lab (scenario
-// validation, local emulation, the model provider, cost, reports) reads these entries; none restates them.
+// validation, the providers, the model, cost, findings, reports) asks these entries; none restates them.
+// A component file exports a ComponentDefinition; catalog/index.ts completes it into a CatalogEntry (its
+// cost model joined, the derived queries added) so every consumer asks the same questions the same way.
 import type { z } from 'zod';
 import type { CostModel } from '../cost/types.ts';
+import type { NetworkMap } from './address-plan.ts';
+import type { Realizations } from './realization.ts';
 
 export type ComponentKind =
   | 'client'
@@ -80,16 +84,14 @@ export interface Envelope {
 export interface HopContext {
   /** Address this hop uses as a source toward the next hop (LB node, proxy, ENI). */
   self: string;
-  /** Node address kube-proxy SNATs to (ETP=Cluster, pod on another node). */
+  /** Node address kube-proxy SNATs to (ETP=Cluster). */
   nodeAddress?: string;
-  /** True when this connection's target pod sits on a node other than the one that received it. */
-  crossNode?: boolean;
   /** The address the listener was reached at (for PROXY destination fields and X-Forwarded-Port). */
   listenPort?: number;
   /** Protocol the client used toward this hop. */
   scheme?: 'http' | 'https';
   /** How symbolic trust entries (vpc, cloudfront, lattice) map to CIDRs here; default: the local plan. */
-  networks?: import('./address-plan.ts').NetworkMap;
+  networks?: NetworkMap;
   /** Random source for weighted routing / trace ids (seeded in models). */
   random?: () => number;
 }
@@ -114,12 +116,86 @@ export interface HopRef {
   settings: any;
 }
 
-export interface CatalogEntry<S = any> {
+/** A hop of a chain with its catalog entry: what chain-level queries (catalog/chain.ts) walk. */
+export interface Hop<S = any> extends HopRef {
+  entry: CatalogEntry<S>;
+  settings: S;
+}
+
+/** L4 forwards bytes; L7 terminates the connection and rebuilds the request; client and app are the ends. */
+export type Layer = 'client' | 'L4' | 'L7' | 'app';
+
+/** What the listener does with TLS the client speaks to it. */
+export type TlsMode = 'terminate' | 'passthrough' | 'none';
+
+/**
+ * Which targets a hop may forward a flow to, relative to where the flow arrived (catalog/forwarding.ts has
+ * the rule and its sources): the same node, the same AZ, any AZ (targets picked evenly over every zone),
+ * inside a managed service's own fleet (its latency model and price cover any zone crossing), or nowhere.
+ */
+export type ForwardingScope = 'same-node' | 'same-az' | 'any-az' | 'managed-fleet' | 'none';
+
+export interface Forwarding {
+  scope: ForwardingScope;
+  /** The share that crosses AZs is billed as inter-AZ data transfer (EC2 $0.01/GB each way). */
+  billed: boolean;
+  /** Why, with the source (plan, model notes, bill lines). */
+  why: string;
+}
+
+/** The derived answer every consumer (cost, model, local topology) uses: one rule, one number. */
+export interface CrossAz extends Forwarding {
+  /** Share of flows that cross AZs with targets spread evenly over `azs` zones. */
+  share: number;
+}
+
+/** Capacity of a hop that queues (replicas x requests per second each), for the model and gateway cost. */
+export interface Queue {
+  servers: number;
+  perServerRps: number;
+  why: string;
+}
+
+/** Weighted routing to service versions (Lattice HTTPRoute weights). */
+export interface WeightedRoute {
+  backend: string;
+  weight: number;
+}
+
+/** An in-cluster gateway (the pod that reads the client IP for the application). */
+export interface GatewayFacet<S = any> {
+  /** The product realizing it: real data planes and cluster installs are looked up by this key. */
+  product: 'envoy-gateway' | 'ingress-nginx';
+  parsesProxy(s: S): boolean;
+  /** The setting that turns PROXY parsing on, as a hint writes it. */
+  proxySetting: string;
+  /** Trust entries (CIDRs or vpc / cloudfront / lattice) the gateway believes forwarded headers from. */
+  trustEntries(s: S): string[];
+  /** Whether it takes the client from X-Forwarded-For entries a proxy in front appended. */
+  readsForwardedFor(s: S): boolean;
+  /** The setting that makes it do so, as a fix names it. */
+  forwardedForSetting: string;
+  /** The fix when a client-forged X-Forwarded-For is believed. */
+  xffSpoofFix: string;
+}
+
+/** A header a managed hop strips from inbound requests: a forged one reaching the app means a bypass. */
+export interface StrippedHeader {
+  header: string;
+  forged: string;
+  fix: string;
+}
+
+/** Context of a client-IP fix: the chain's gateway, when there is one. */
+export interface FixContext {
+  gateway?: Hop;
+}
+
+export interface ComponentDefinition<S = any> {
   kind: ComponentKind;
   title: string;
   /** One paragraph: what it is and where it sits. */
   summary: string;
-  layer: 'client' | 'L4' | 'L7' | 'app';
   /** Managed AWS component (emulated locally) vs in-cluster software (a real data plane may realize it). */
   managed: boolean;
   /** Scenario settings for this component: strict, with defaults. */
@@ -132,7 +208,54 @@ export interface CatalogEntry<S = any> {
   limits(s: S): Limit[];
   features(s: S): Features;
   /** Checks that involve this hop and its neighbours (AWS refusals as errors, harmful-but-legal as warnings). */
-  rules?(hop: HopRef, chain: HopRef[]): Diagnostic[];
+  rules?(hop: Hop, chain: Hop[]): Diagnostic[];
+
+  // ---- facets: settings-dependent, pure answers the rest of the lab asks instead of switching on kinds ----
+  /** Where in a chain it may stand: the client opens it, the service closes it, the rest sits between. */
+  position?: 'first' | 'last';
+  layer(s: S): Layer;
+  tls(s: S): TlsMode;
+  /** Toward the next hop (catalog/forwarding.ts). */
+  forwarding(s: S): Forwarding;
+  /**
+   * Not a hop of its own on the wire: evaluated inside the resource before it (WAF: it sees that resource's
+   * requests and source, and adds no connection), or that resource's private path into the VPC (VPC link).
+   */
+  partOfPrevious?: 'evaluated-inside' | 'private-path';
+  /** A CDN edge: clients reach it near them; it bills its own data out and fetches from AWS origins for free. */
+  edge?: boolean;
+  /** Whether it faces the internet when it is the entry (its responses leave AWS as data transfer out). */
+  internetFacing?(s: S): boolean;
+  /** Share of requests it passes on to the next hop (a cache answers the rest). Default 1. */
+  passedShare?(s: S): number;
+  /** Kubernetes creates one per Service (type LoadBalancer, or a Lattice service per route) unless a gateway fans out behind it. */
+  onePerService?: boolean;
+  /** A capacity-limited hop (replicas x capacity): the model queues on it, cost scales gateway replicas by it. */
+  queue?(s: S): Queue;
+  /** Routes requests to service versions by weight. */
+  weightedRoutes?(s: S): WeightedRoute[];
+  /** Headers carrying the client IP that this hop fills or reads (a forged one is a spoofing probe). */
+  clientIpHeaders?(s: S): string[];
+  /** Inbound headers it strips (a forged one reaching the app is a finding). */
+  strippedHeaders?: StrippedHeader[];
+  /** A client can go around it straight to the origin behind it (no origin lock). */
+  bypassable?(s: S): boolean;
+  /** Where this hop loses the client IP, the setting that keeps it; null when it does not lose it. */
+  clientIpFix?(s: S, ctx: FixContext): string | null;
+  /** The PROXY protocol header it writes ahead of each connection it forwards, if any. */
+  proxyHeader?(s: S): 'v1' | 'v2' | null;
+  /** Present on in-cluster gateways. */
+  gateway?: GatewayFacet<S>;
+  /** How each provider realizes it, as data; providers look realizers up by these keys. Absent only on the
+   *  client, which the load driver is in every provider. */
+  realize?: Realizations<S>;
+}
+
+export interface CatalogEntry<S = any> extends ComponentDefinition<S> {
   /** Monthly bill lines for this hop (harness/catalog/components/<kind>.cost.ts); absent = no charge of its own. */
   cost?: CostModel<S>;
+  /** Terminates the client's connection (and pools its own toward the next hop). */
+  terminates(s: S): boolean;
+  /** Cross-AZ share of flows toward the next hop with `azs` zones, and whether it is billed. */
+  crossAz(s: S, azs: number): CrossAz;
 }

@@ -1,11 +1,10 @@
 // The cost engine: walks a scenario's hops with the profile's traffic, asks each component's cost model and
 // the engine's own items for bill lines, and multiplies quantities by unit prices exactly.
-import type { Scenario } from '../scenario/model.ts';
 import type { CostLine } from '../result/types.ts';
 import { monthModel } from './hours.ts';
 import { toNanoUnits, times, sum, toUsd, toExactString, nanoToNumber } from './money.ts';
 import { getPrice, loadPriceSnapshot } from './prices.ts';
-import type { CostLineDraft, CostResult, HopTraffic, PriceSnapshot, PricedLine, Profile } from './types.ts';
+import type { CostLineDraft, CostResult, CostScenario, HopTraffic, PriceSnapshot, PricedLine, Profile } from './types.ts';
 import type { ItemContext, WalkedHop, CostItem } from './items/context.ts';
 import { eksControlPlane } from './items/eks.ts';
 import { natGateway } from './items/nat.ts';
@@ -16,11 +15,8 @@ import { gatewayCapacity } from './items/gateway-capacity.ts';
 
 export const ENGINE_ITEMS: CostItem[] = [gatewayCapacity, dataTransferOut, crossAz, route53, eksControlPlane, natGateway];
 
-const LB_KINDS = new Set(['nlb', 'alb', 'clb', 'lattice']);
-const GATEWAYS = new Set(['envoy-gateway', 'ingress-nginx']);
-
 /** Follows the traffic through the chain: what arrives at each hop, and how many instances of it exist. */
-export function walkScenario(scenario: Scenario, profile: Profile): WalkedHop[] {
+export function walkScenario(scenario: CostScenario, profile: Profile): WalkedHop[] {
   let cur: HopTraffic = {
     requestsPerSecond: profile.requestsPerSecond,
     newConnectionsPerSecond: profile.newConnectionsPerSecond,
@@ -34,13 +30,14 @@ export function walkScenario(scenario: Scenario, profile: Profile): WalkedHop[] 
   const hops = scenario.hops;
   for (let i = 1; i < hops.length; i++) {
     const hop = hops[i];
-    // WAF is evaluated inside the resource before it: it sees that resource's requests (cache hits included).
-    const input = hop.component === 'waf' && out.length ? out[out.length - 1].input : cur;
+    // A WAF is evaluated inside the resource before it: it sees that resource's requests (cache hits included).
+    const input = hop.entry.partOfPrevious === 'evaluated-inside' && out.length ? out[out.length - 1].input : cur;
     // A load balancer (or Lattice service) with no gateway behind it exists once per Kubernetes Service.
-    const perService = LB_KINDS.has(hop.component) && !hops.slice(i + 1).some((h) => GATEWAYS.has(h.component));
+    const perService = hop.entry.onePerService && !hops.slice(i + 1).some((h) => h.entry.gateway);
     out.push({ hop, input, instances: perService ? scenario.cluster.services : 1 });
-    if (hop.component === 'cloudfront') cur = { ...cur, requestsPerSecond: cur.requestsPerSecond * (1 - hop.settings.cacheHitRatio) };
-    if (hop.entry.layer === 'L7' && hop.component !== 'waf') {
+    // A cache answers part of the requests itself.
+    if (hop.entry.passedShare) cur = { ...cur, requestsPerSecond: cur.requestsPerSecond * hop.entry.passedShare(hop.settings) };
+    if (hop.entry.terminates(hop.settings)) {
       // An L7 hop terminates client connections and pools keep-alive connections toward the next hop.
       const newPerS = cur.requestsPerSecond / profile.upstreamRequestsPerConnection;
       cur = { ...cur, newConnectionsPerSecond: newPerS, activeConnections: newPerS * profile.upstreamConnectionLifetimeS, pooled: true };
@@ -70,7 +67,7 @@ export interface PricedScenario {
 }
 
 /** The full bill with exact amounts (priceScenario is the JSON-friendly view of it). */
-export function priceScenarioExact(scenario: Scenario, profile: Profile, prices?: PriceSnapshot): PricedScenario {
+export function priceScenarioExact(scenario: CostScenario, profile: Profile, prices?: PriceSnapshot): PricedScenario {
   const { lines, total, snap, hours } = billLines(scenario, profile, prices);
   const result: CostResult = {
     scenario: scenario.name, region: snap.region, monthlyUsd: toUsd(total), monthlyUsdExact: toExactString(total),
@@ -81,11 +78,11 @@ export function priceScenarioExact(scenario: Scenario, profile: Profile, prices?
 }
 
 /** The exact monthly total only (sweeps): the same lines, without the report around them. */
-export function monthlyTotal(scenario: Scenario, profile: Profile, prices: PriceSnapshot): bigint {
+export function monthlyTotal(scenario: CostScenario, profile: Profile, prices: PriceSnapshot): bigint {
   return billLines(scenario, profile, prices).total;
 }
 
-function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot) {
+function billLines(scenario: CostScenario, profile: Profile, prices?: PriceSnapshot) {
   const snap = prices ?? loadPriceSnapshot(profile.region);
   const month = monthModel(profile);
   const walk = walkScenario(scenario, profile);
@@ -106,7 +103,7 @@ function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot)
   return { lines, total, snap, hours: month.billableHours };
 }
 
-export function priceScenario(scenario: Scenario, profile: Profile, prices?: PriceSnapshot): CostResult {
+export function priceScenario(scenario: CostScenario, profile: Profile, prices?: PriceSnapshot): CostResult {
   return priceScenarioExact(scenario, profile, prices).result;
 }
 
@@ -115,7 +112,7 @@ export function publicLine(l: PricedLine): CostLine {
   return rest;
 }
 
-function assumptions(scenario: Scenario, p: Profile, snap: PriceSnapshot, lines: PricedLine[], hours: number): string[] {
+function assumptions(scenario: CostScenario, p: Profile, snap: PriceSnapshot, lines: PricedLine[], hours: number): string[] {
   const out = [
     `fidelity: modeled (computed from the ${snap.region} price snapshot dated ${snap.snapshotDate}, ${snap.file})`,
     `month: ${hours} hours (profile hoursPerMonth ${p.hoursPerMonth}${p.hoursPerMonth === 730 ? ', as AWS examples use' : ''}); partial hours bill as full hours`,

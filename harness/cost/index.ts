@@ -9,4 +9,4 @@ export { sweepCost, atRate, logSpaced } from './sweep.ts';
 export type { SweepPoint, Crossover } from './sweep.ts';
 export { renderBill, renderCompare, renderSweep } from './format.ts';
 export type { CostFormat } from './format.ts';
-export type { Profile, PriceSnapshot, Price, CostResult, CostModel, CostLineDraft, HopCostContext } from './types.ts';
+export type { Profile, PriceSnapshot, Price, CostResult, CostModel, CostLineDraft, HopCostContext, CostScenario } from './types.ts';

@@ -1,9 +1,8 @@
 // A bench run prices itself: what it measured per request (bytes, new connections, concurrency per unit of
 // rate) is scaled to the profile's request rate, and the result is priced like any profile.
-import type { Scenario } from '../scenario/model.ts';
 import type { RunResult } from '../result/types.ts';
 import { priceScenario } from './engine.ts';
-import type { PriceSnapshot, Profile } from './types.ts';
+import type { CostScenario, PriceSnapshot, Profile } from './types.ts';
 
 export interface MeasuredTraffic {
   requests: number;
@@ -33,7 +32,7 @@ export function usageFromMeasuredRun(measured: MeasuredTraffic, profile: Profile
 }
 
 /** The `cost` block of result.json for a run. */
-export function costForRun(scenario: Scenario, measured: MeasuredTraffic, profile: Profile, prices?: PriceSnapshot): NonNullable<RunResult['cost']> {
+export function costForRun(scenario: CostScenario, measured: MeasuredTraffic, profile: Profile, prices?: PriceSnapshot): NonNullable<RunResult['cost']> {
   const derived = usageFromMeasuredRun(measured, profile);
   const r = priceScenario(scenario, derived, prices);
   return {

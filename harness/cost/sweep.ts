@@ -1,8 +1,7 @@
 // Cost against request rate, and the rates where one topology becomes cheaper than another.
-import type { Scenario } from '../scenario/model.ts';
 import { monthlyTotal } from './engine.ts';
 import { loadPriceSnapshot } from './prices.ts';
-import type { PriceSnapshot, Profile } from './types.ts';
+import type { CostScenario, PriceSnapshot, Profile } from './types.ts';
 
 export interface SweepPoint {
   rps: number;
@@ -37,9 +36,9 @@ export function logSpaced(from: number, to: number, points: number): number[] {
   return Array.from({ length: points }, (_, i) => Math.exp(a + ((b - a) * i) / (points - 1)));
 }
 
-export function sweepCost(scenarios: Scenario[], profile: Profile, rps: number[], prices?: PriceSnapshot): { points: SweepPoint[]; crossovers: Crossover[] } {
+export function sweepCost(scenarios: CostScenario[], profile: Profile, rps: number[], prices?: PriceSnapshot): { points: SweepPoint[]; crossovers: Crossover[] } {
   const snap = prices ?? loadPriceSnapshot(profile.region);
-  const cost = (s: Scenario, r: number) => monthlyTotal(s, atRate(profile, r), snap);
+  const cost = (s: CostScenario, r: number) => monthlyTotal(s, atRate(profile, r), snap);
   const exact: bigint[][] = scenarios.map((s) => rps.map((r) => cost(s, r)));
   const points = rps.map((r, j) => ({ rps: r, costs: Object.fromEntries(scenarios.map((s, i) => [s.name, Number(exact[i][j]) / 1e18])) }));
   const crossovers: Crossover[] = [];

@@ -123,3 +123,35 @@ export interface CostResult {
   snapshotDate: string;
   fidelity: 'modeled';
 }
+
+/**
+ * What the engine reads of a scenario. Structural on purpose: the catalog's cost models import cost/, so cost/
+ * imports neither the catalog nor the scenario loader; a loaded Scenario is passed as it is.
+ */
+export interface CostScenario {
+  name: string;
+  cluster: { azs: number; services: number };
+  hops: readonly CostHop[];
+}
+
+export interface CostHop {
+  index: number;
+  name: string;
+  component: string;
+  settings: any;
+  entry: CostFacets;
+}
+
+/** The catalog facets the engine asks (their meaning: harness/catalog/types.ts). */
+export interface CostFacets {
+  managed: boolean;
+  cost?: CostModel;
+  edge?: boolean;
+  onePerService?: boolean;
+  gateway?: object;
+  partOfPrevious?: string;
+  internetFacing?(s: any): boolean;
+  passedShare?(s: any): number;
+  terminates(s: any): boolean;
+  crossAz(s: any, azs: number): { share: number; billed: boolean; why: string };
+}

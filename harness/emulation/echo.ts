@@ -36,6 +36,8 @@ export async function startEcho(rt: HopRuntime): Promise<Running> {
   const servers: net.Server[] = [];
   const bound: BoundListener[] = [];
   const proxyOf = new WeakMap<net.Socket, ProxyInfo[]>();
+  // Senders whose cross-AZ round trip this pod adds (a gateway realized by a real data plane cannot).
+  const senderAz = new Map((spec.crossAzFrom ?? []).map((x) => [x.host, x.az]));
 
   for (const l of spec.listeners) {
     const pod = l.pod ?? l.host;
@@ -63,9 +65,13 @@ export async function startEcho(rt: HopRuntime): Promise<Running> {
       };
       // Drain the request body first; the app answers after reading it.
       req.resume();
+      const az = senderAz.get(env.peer);
+      const crossAz = az !== undefined && az !== l.az;
+      if (crossAz) rt.count('cross-az requests');
       req.on('end', () => {
         // processingMs is 0 unless the run injects modeled latency (the provider decides).
-        if (app.processingMs > 0) rt.scheduler.after(app.processingMs, reply);
+        const delay = app.processingMs + (crossAz ? rt.delayMs({ newConnection: false, crossAz: true }) : 0);
+        if (delay > 0) rt.scheduler.after(delay, reply);
         else reply();
       });
     });

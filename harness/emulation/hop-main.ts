@@ -17,7 +17,7 @@ async function start(spec: HopSpec): Promise<void> {
   // Test hook: makes this hop fail to start, so failure teardown can be exercised with a real process.
   if (process.env.LAB_FAIL_HOP && process.env.LAB_FAIL_HOP === spec.name) throw new Error(`refused to start (LAB_FAIL_HOP=${spec.name})`);
   rt = new HopRuntime(spec);
-  running = spec.role === 'echo' ? await startEcho(rt) : spec.role === 'l4' ? await startL4(rt) : await startL7(rt, { markWafSource: !!spec.markWafSource });
+  running = spec.role === 'echo' ? await startEcho(rt) : spec.role === 'l4' ? await startL4(rt) : await startL7(rt);
   send({ type: 'ready', listeners: running.listeners, pid: process.pid });
 }
 

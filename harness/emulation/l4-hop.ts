@@ -51,22 +51,14 @@ function handle(rt: HopRuntime, cat: ReturnType<typeof entry>, l: ListenerSpec, 
   rt.count('connections');
   const peer = normalize(client.remoteAddress);
   const env: Envelope = { peer, proxy: [], headers: [], privateLink: spec.inboundPrivateLink || undefined };
-  // Route (Lattice) comes from apply; kube-proxy needs to know whether the pod sits on another node first.
-  let up = spec.component === 'lattice' ? null : rt.pickUpstream(l);
-  const out = cat.apply(env, spec.settings, {
-    self: l.host,
-    nodeAddress: l.node ?? l.host,
-    crossNode: up ? up.node !== undefined && up.node !== l.node : false,
-    listenPort,
-    networks: spec.networks,
-    random: rt.random,
-  });
+  const out = cat.apply(env, spec.settings, { self: l.host, nodeAddress: l.node ?? l.host, listenPort, networks: spec.networks, random: rt.random });
   if (!out.ok) {
     rt.count(`refused ${out.status}`);
     client.destroy();
     return;
   }
-  if (!up) up = rt.pickUpstream(l, out.route);
+  // Weighted routing (Lattice) names the version in its outcome; everything else takes the next upstream.
+  const up = rt.pickUpstream(l, out.route);
   if (!up) {
     // No healthy target (e.g. ETP=Local on a node without a local pod): the flow is dropped.
     rt.count('no upstream');

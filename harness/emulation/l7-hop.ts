@@ -14,16 +14,17 @@ import type { HopRuntime } from './runtime.ts';
 import type { BoundListener, ListenerSpec } from './spec.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'transfer-encoding']);
-const MAX_PAYLOAD = 10 * 1024 * 1024;
 /** Lab-internal: the source the resource a WAF is attached to saw (AWS evaluates WAF inside that resource). */
-export const WAF_SOURCE_HEADER = 'x-lab-waf-source';
+export const ATTACHED_SOURCE_HEADER = 'x-lab-waf-source';
+const DEFAULT_TIMEOUT_S = 60;
+const DEFAULT_KEEPALIVE_S = 60;
 
 interface ConnState {
   proxy: ProxyInfo[];
   requests: number;
 }
 
-export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } = {}): Promise<Running> {
+export async function startL7(rt: HopRuntime): Promise<Running> {
   const spec = rt.spec;
   const cat = entry(spec.component);
   const s = spec.settings;
@@ -32,7 +33,9 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
   const bound: BoundListener[] = [];
   const agents = new Map<string, http.Agent>();
   const conn = new WeakMap<net.Socket, ConnState>();
-  const keepAliveS = spec.component === 'cloudfront' ? s.originKeepaliveS : 60;
+  // What the real component enforces, from the catalog (realize.local): throttles, payload, timeouts, rate rules.
+  const en = spec.enforce ?? {};
+  const keepAliveS = en.upstreamKeepAliveS ?? DEFAULT_KEEPALIVE_S;
   const agentFor = (local: string) => {
     let a = agents.get(local);
     if (!a) {
@@ -41,11 +44,11 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
     }
     return a;
   };
-  const isApigw = spec.component === 'apigw-rest' || spec.component === 'apigw-http';
-  const t = isApigw ? scaledThrottle(s.throttle, spec.throttleScale ?? DEFAULT_THROTTLE_SCALE) : null;
+  const t = en.throttle ? scaledThrottle(en.throttle, spec.throttleScale ?? DEFAULT_THROTTLE_SCALE) : null;
   const bucket = t ? new TokenBucket(t.rateRps, t.burst, performance.now()) : null;
-  const rate = spec.component === 'waf' && s.rateLimitPer5Min ? new RateRule(s.rateLimitPer5Min) : null;
-  const timeoutMs = isApigw ? s.timeoutS * 1000 : spec.component === 'cloudfront' ? s.originTimeoutS * 1000 : 60_000;
+  const rate = en.perSourceLimitPer5Min ? new RateRule(en.perSourceLimitPer5Min) : null;
+  const maxBody = en.maxBodyBytes ?? Infinity;
+  const timeoutMs = (en.responseTimeoutS ?? DEFAULT_TIMEOUT_S) * 1000;
 
   for (const l of spec.listeners) {
     const hs = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => onRequest(l, req, res));
@@ -112,15 +115,15 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
     const peer = normalize(sock.remoteAddress);
     let env: Envelope = { peer, proxy: st.proxy.map((p) => ({ version: p.version, source: p.source })), headers };
 
-    if (bucket && !bucket.take(performance.now())) return fail(res, 429, 'Too Many Requests (API Gateway throttle, scaled)');
+    if (bucket && !bucket.take(performance.now())) return fail(res, 429, `Too Many Requests (${spec.name} throttle, scaled)`);
     const len = Number(req.headers['content-length'] ?? 0);
-    if (isApigw && len > MAX_PAYLOAD) return fail(res, 413, 'Request Entity Too Large (API Gateway 10 MB payload limit)');
-    let wafSource = peer;
-    if (spec.component === 'waf') {
-      wafSource = headers.find(([k]) => k === WAF_SOURCE_HEADER)?.[1] ?? peer;
-      env = { ...env, headers: headers.filter(([k]) => k !== WAF_SOURCE_HEADER) };
-      if (rate && rate.over(wafSource, Date.now())) return fail(res, 403, 'Forbidden (WAF rate-based rule)');
+    if (len > maxBody) return fail(res, 413, `Request Entity Too Large (${spec.name} payload limit)`);
+    let source = peer;
+    if (spec.attachedToPrevious) {
+      source = headers.find(([k]) => k === ATTACHED_SOURCE_HEADER)?.[1] ?? peer;
+      env = { ...env, headers: headers.filter(([k]) => k !== ATTACHED_SOURCE_HEADER) };
     }
+    if (rate && rate.over(source, Date.now())) return fail(res, 403, `Forbidden (${spec.name} rate-based rule)`);
     const out = cat.apply(env, s, ctxFor(l, (sock.localPort ?? 0), rt.random));
     if (!out.ok) return fail(res, out.status, out.reason);
     const up = rt.pickUpstream(l, out.route);
@@ -131,7 +134,7 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
       const prev = outHeaders[k];
       outHeaders[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    if (opts.markWafSource) outHeaders[WAF_SOURCE_HEADER] = peer;
+    if (spec.forwardSourceToAttached) outHeaders[ATTACHED_SOURCE_HEADER] = peer;
     const crossAz = up.az !== l.az;
     const pre = performance.now() - t0;
     const delay = spec.latency || (crossAz && spec.crossAzLatency) ? rt.delayMs({ newConnection, crossAz }) : 0;
@@ -180,10 +183,10 @@ export async function startL7(rt: HopRuntime, opts: { markWafSource?: boolean } 
       });
       req.on('data', (d: Buffer) => {
         body += d.length;
-        if (isApigw && body > MAX_PAYLOAD && !done) {
+        if (body > maxBody && !done) {
           done = true;
           upReq.destroy();
-          fail(res, 413, 'Request Entity Too Large (API Gateway 10 MB payload limit)');
+          fail(res, 413, `Request Entity Too Large (${spec.name} payload limit)`);
         }
       });
       req.pipe(upReq);

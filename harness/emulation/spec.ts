@@ -1,6 +1,7 @@
 // What the provider tells one hop process to be (sent over IPC as JSON), and what the process reports back.
 import type { ComponentKind } from '../catalog/types.ts';
 import type { NetworkMap } from '../catalog/address-plan.ts';
+import type { Enforcement } from '../catalog/realization.ts';
 
 export interface ListenerSpec {
   /** Address the listener binds (port 0 = any free port); also the hop's own source address toward the next hop. */
@@ -40,8 +41,12 @@ export interface HopSpec {
   upstreams: UpstreamSpec[];
   /** null: nothing injected (measuring the lab's own overhead). */
   latency: LatencySpec | null;
-  /** Added on connections to an upstream in another AZ (null: not injected). */
+  /**
+   * Cross-AZ round trip (null: not injected). Added on connections to an upstream in another AZ, or, when
+   * crossAzFrom lists senders, on requests arriving from one of them that sits in another AZ than the listener.
+   */
   crossAzLatency: LatencySpec | null;
+  crossAzFrom?: Array<{ host: string; az: number }>;
   /** Only upstreams in the listener's AZ (NLB/CLB cross-zone off). */
   sameAzOnly?: boolean;
   /** Only upstreams on the listener's node (kube-proxy ETP=Local). */
@@ -54,10 +59,14 @@ export interface HopSpec {
   seed: number;
   /** Echo only: how the application reads the client IP. */
   app?: { clientIpFrom: 'gateway' | 'socket' | 'xff-leftmost' | 'xff-rightmost' | 'header'; clientIpHeader?: string; responseBytes: number; processingMs: number; inspect?: boolean };
-  /** API Gateway throttling scale factor (the account rate and burst are divided by it). */
+  /** Throttle scale factor (the account rate and burst of `enforce.throttle` are divided by it). */
   throttleScale?: number;
   /** Tell the next hop (a WAF) the source this hop saw: AWS evaluates WAF inside the resource it is attached to. */
-  markWafSource?: boolean;
+  forwardSourceToAttached?: boolean;
+  /** Evaluated inside the hop before it (a WAF): read the source that hop saw instead of the socket peer. */
+  attachedToPrevious?: boolean;
+  /** What an L7 emulation enforces for this component (the catalog's realize.local). */
+  enforce?: Enforcement;
 }
 
 export interface BoundListener {

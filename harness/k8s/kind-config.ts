@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { stringify } from 'yaml';
 import type { Scenario } from '../scenario/model.ts';
 import type { NodePortUse } from './types.ts';
+import { clusterRealization } from './realizers.ts';
 
 export interface KindWorker {
   index: number;
@@ -57,7 +58,7 @@ export function kindWorkers(s: Scenario): KindWorker[] {
 
 export function kindClusterConfig(s: Scenario, o: { nodeImage: string; nodePorts: NodePortUse[] }): KindConfig {
   const workers = kindWorkers(s);
-  const kp = s.hops.find((h) => h.component === 'kube-proxy');
+  const kp = s.hops.slice(1).find((h) => clusterRealization(h).by === 'kube-proxy');
   const cfg: KindConfig = {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',

@@ -2,22 +2,19 @@
 // the cluster and what these manifests cannot realize. Pure: no cluster, no files.
 import type { Scenario, ResolvedHop } from '../scenario/model.ts';
 import { isNetworkToken, type NetworkMap } from '../catalog/address-plan.ts';
-import type { NlbSettings } from '../catalog/components/nlb.ts';
-import type { ClbSettings } from '../catalog/components/clb.ts';
-import type { AlbSettings } from '../catalog/components/alb.ts';
+import { gatewayOf } from '../catalog/chain.ts';
 import type { K8sObject, Manifest, ManifestEntry, NodePortUse, Ownership, RenderOptions, Unrealized } from './types.ts';
 import { awsTags, dnsName, runLabel, runLabels } from './names.ts';
 import { appDeployments, serviceObject, type AppService, type ServiceShape } from './app.ts';
-import { albIngressAnnotations, clbAnnotations, nlbAnnotations, type Annotated } from './aws-annotations.ts';
-import { envoyGatewayObjects } from './envoy-gateway.ts';
-import { ingressNginxObjects } from './ingress-nginx.ts';
+import type { Annotated } from './aws-annotations.ts';
 import { latticeObjects } from './lattice.ts';
 import { defaultNetworks } from './networks.ts';
+import { CLUSTER_LB_REALIZERS, GATEWAY_REALIZERS, OUTSIDE_REALIZERS, clusterRealization, eksRealization, gatewayProduct } from './realizers.ts';
 
 /** First NodePort the kind realization uses; kind maps each to the host (infra/kind cluster config). */
 export const KIND_NODE_PORT_BASE = 30080;
 
-const IN_CLUSTER = new Set(['kube-proxy', 'envoy-gateway', 'ingress-nginx', 'service']);
+const inCluster = (h: ResolvedHop) => clusterRealization(h).where === 'inside';
 
 export interface RenderContext extends RenderOptions {
   networks?: NetworkMap;
@@ -28,10 +25,8 @@ export function clusterLbHop(s: Scenario): ResolvedHop | undefined {
   const chain = s.hops.slice(1);
   for (let i = chain.length - 1; i >= 0; i--) {
     const h = chain[i];
-    if (IN_CLUSTER.has(h.component)) continue;
-    if (h.component === 'nlb' || h.component === 'clb') return h;
-    if (h.component === 'alb' && h.settings.provisioning === 'ingress-controller') return h;
-    return undefined;
+    if (inCluster(h)) continue;
+    return eksRealization(h).by === 'cluster-lb' ? h : undefined;
   }
   return undefined;
 }
@@ -50,11 +45,14 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   const labelsFor = (hop?: string) => runLabels(opts.runId, scenario.name, hop);
 
   const chain = scenario.hops.slice(1);
-  const svcHop = chain.find((h) => h.component === 'service')!;
-  const gwHop = chain.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
-  const kpHop = chain.find((h) => h.component === 'kube-proxy');
+  const svcHop = chain.find((h) => h.entry.position === 'last')!;
+  const gwHop = gatewayOf(chain);
+  const kpHop = chain.find((h) => clusterRealization(h).by === 'kube-proxy');
   const lbHop = clusterLbHop(scenario);
-  const latticeHop = chain.find((h) => h.component === 'lattice');
+  const lb = lbHop ? eksRealization(lbHop) : undefined;
+  const clusterLb = lb?.by === 'cluster-lb' ? CLUSTER_LB_REALIZERS[lb.lb] : undefined;
+  // A hop routing by weight to service versions (Lattice): Gateway API objects on EKS, one NodePort per version on kind.
+  const versionRouter = chain.find((h) => h.entry.weightedRoutes);
   const etp: 'Cluster' | 'Local' | undefined = kpHop?.settings.externalTrafficPolicy;
   const kind = opts.target === 'kind';
   let nextNodePort = KIND_NODE_PORT_BASE;
@@ -62,26 +60,19 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: labelsFor() } }, 'namespace');
 
   // Hops outside the cluster: emulated on kind, provisioned by other means (or not at all) on EKS.
-  for (const h of chain) {
-    if (IN_CLUSTER.has(h.component) || (h === lbHop && !kind)) continue;
-    if (h.component === 'lattice' && !kind) continue; // realized by the Gateway API objects below
-    if (h.component === 'waf' && !kind && lbHop?.component === 'alb' && chain[chain.indexOf(h) - 1] === lbHop) continue; // annotation on the ALB Ingress
+  for (const [i, h] of chain.entries()) {
+    if (inCluster(h) || (h === lbHop && !kind)) continue;
+    const e = eksRealization(h);
+    if (!kind && e.by === 'gateway-api-lattice') continue; // realized by the Gateway API objects below
+    if (!kind && e.by === 'alb-ingress-annotation' && clusterLb?.ingressAnnotations && chain[i - 1] === lbHop) continue; // annotation on the ALB Ingress
     if (kind) {
-      const how =
-        h.component === 'apigw-rest'
-          ? 'LocalStack (API Gateway REST emulation) container'
-          : `lab emulator container (host network, loopback)${h === lbHop ? ' in front of the NodePort' : ''}`;
-      outside.push({ hop: h.name, component: h.component, how });
-    } else unrealized.push(eksOutsideHop(h));
+      const c = clusterRealization(h);
+      if (c.where === 'outside') outside.push({ hop: h.name, component: h.component, how: OUTSIDE_REALIZERS[c.by].how(h === lbHop) });
+    } else unrealized.push({ hop: h.name, component: h.component, ...notCreated(h) });
   }
 
   // The Service shape in front of the first in-cluster hop.
-  const lbAnn = (): Annotated | null => {
-    if (!lbHop || kind) return null;
-    if (lbHop.component === 'nlb') return nlbAnnotations(lbHop.settings as NlbSettings, tags, { certificateArn: opts.aws?.certificateArn });
-    if (lbHop.component === 'clb') return clbAnnotations(lbHop.settings as ClbSettings, tags, { certificateArn: opts.aws?.certificateArn });
-    return null;
-  };
+  const lbAnn = (): Annotated | null => (lbHop && clusterLb && !kind ? clusterLb.serviceAnnotations(lbHop.settings, tags, { certificateArn: opts.aws?.certificateArn }) : null);
   const frontShape = (purpose: string, service: string, version?: string): ServiceShape => {
     if (kind) {
       const nodePort = nextNodePort++;
@@ -94,10 +85,7 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
       for (const m of ann.missing) unrealized.push({ hop: lbHop!.name, component: lbHop!.component, reason: m, hint: 'set the variable, or change the scenario' });
       return { type: 'LoadBalancer', externalTrafficPolicy: etp ?? 'Cluster', annotations: ann.annotations };
     }
-    if (lbHop?.component === 'alb') {
-      const s = lbHop.settings as AlbSettings;
-      return s.targetType === 'ip' ? { type: 'ClusterIP' } : { type: 'NodePort', externalTrafficPolicy: etp ?? 'Cluster' };
-    }
+    if (lbHop && clusterLb?.backendShape) return clusterLb.backendShape(lbHop.settings, etp ?? 'Cluster');
     if (kpHop?.settings.serviceType === 'NodePort') return { type: 'NodePort', externalTrafficPolicy: etp ?? 'Cluster' };
     return { type: 'ClusterIP' };
   };
@@ -111,12 +99,11 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     d.objects.forEach((o) => add(o, svcHop.name));
     apps.push(d.service);
   }
-  if (services > 1 && (gwHop || latticeHop)) notes.push(`cluster.services=${services}: every service is deployed; the gateway routes to the first only`);
+  if (services > 1 && (gwHop || versionRouter)) notes.push(`cluster.services=${services}: every service is deployed; the gateway routes to the first only`);
 
   // Trust entries the target cannot expand (EKS without the VPC / CloudFront CIDRs) make the gateway trust nothing.
   if (gwHop) {
-    const entries: string[] = gwHop.component === 'envoy-gateway' ? gwHop.settings.trustedCidrs : gwHop.settings.proxyRealIpCidr;
-    for (const t of entries)
+    for (const t of gwHop.entry.gateway!.trustEntries(gwHop.settings))
       if (isNetworkToken(t) && networks[t].length === 0)
         unrealized.push({
           hop: gwHop.name,
@@ -129,40 +116,32 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   let front: { namespace: string; name: string } | null = null;
   const appLabels = labelsFor(svcHop.name);
 
-  if (latticeHop) {
+  if (versionRouter) {
     // One Service per version: Lattice target groups on EKS, one NodePort each for the emulated Lattice on kind.
     const backends = new Map<string, { name: string; port: number }>();
     for (const v of apps[0].versions) {
-      const shape: ServiceShape = kind ? frontShape(`${latticeHop.name} target group ${v.version}`, `${ns}/${v.name}`, v.version) : { type: 'ClusterIP' };
+      const shape: ServiceShape = kind ? frontShape(`${versionRouter.name} target group ${v.version}`, `${ns}/${v.name}`, v.version) : { type: 'ClusterIP' };
       add(serviceObject({ name: v.name, namespace: ns, selector: v.selector, labels: appLabels, shape }), svcHop.name);
       backends.set(v.version, { name: v.name, port: 80 });
     }
     add(serviceObject({ name: apps[0].name, namespace: ns, selector: apps[0].selector, labels: appLabels, shape: { type: 'ClusterIP' } }), svcHop.name);
     if (!kind) {
-      const l = latticeObjects({ namespace: ns, serviceNetwork: dnsName(['lab', run]), settings: latticeHop.settings, labels: labelsFor(latticeHop.name), backends });
-      l.objects.forEach((o) => add(o, latticeHop.name));
+      const l = latticeObjects({ namespace: ns, serviceNetwork: dnsName(['lab', run]), settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends });
+      l.objects.forEach((o) => add(o, versionRouter.name));
       notes.push(...l.notes);
-      for (const m of l.missing) unrealized.push({ hop: latticeHop.name, component: 'lattice', reason: m, hint: 'use listener https or http' });
+      for (const m of l.missing) unrealized.push({ hop: versionRouter.name, component: versionRouter.component, reason: m, hint: 'use listener https or http' });
       notes.push('the Gateway name is the VPC Lattice service network: the AWS Gateway API Controller must create it (DEFAULT_SERVICE_NETWORK) or it must exist and be associated with the cluster VPC');
     } else notes.push('kind: Lattice pod-IP targets are realized as one NodePort per version behind the emulated Lattice');
   } else if (gwHop) {
     for (const a of apps) add(serviceObject({ name: a.name, namespace: ns, selector: a.selector, labels: appLabels, shape: { type: 'ClusterIP' } }), svcHop.name);
     const backend = { name: apps[0].name, port: 80 };
-    if (gwHop.component === 'envoy-gateway') {
-      const envoyName = dnsName(['envoy', run, gwHop.name]);
-      const shape = frontShape(`${gwHop.name} (Envoy Service)`, `envoy-gateway-system/${envoyName}`);
-      const r = envoyGatewayObjects({ runLabel: run, namespace: ns, hopName: gwHop.name, settings: gwHop.settings, labels: labelsFor(gwHop.name), backend, service: shape, networks });
-      r.objects.forEach((o) => add(o, gwHop.name));
-      notes.push(...r.notes);
-      front = r.envoyService;
-    } else {
-      const svcName = dnsName(['nginx', run, gwHop.name]);
-      const shape = frontShape(`${gwHop.name} (ingress-nginx controller)`, `ingress-nginx/${svcName}`);
-      const r = ingressNginxObjects({ runLabel: run, namespace: ns, hopName: gwHop.name, settings: gwHop.settings, labels: labelsFor(gwHop.name), backend, service: shape, networks });
-      r.objects.forEach((o) => add(o.object, gwHop.name, o.ownership));
-      notes.push(...r.notes);
-      front = r.controllerService;
-    }
+    const g = GATEWAY_REALIZERS[gatewayProduct(gwHop)];
+    const f = g.front(run, gwHop.name);
+    const shape = frontShape(f.purpose, `${f.namespace}/${f.name}`);
+    const r = g.render({ runLabel: run, namespace: ns, hopName: gwHop.name, settings: gwHop.settings, labels: labelsFor(gwHop.name), backend, service: shape, networks });
+    r.objects.forEach((o) => add(o.object, gwHop.name, o.ownership));
+    notes.push(...r.notes);
+    front = r.front;
   } else {
     for (const a of apps) {
       const shape = frontShape(`${a.name} Service`, `${ns}/${a.name}`);
@@ -180,11 +159,12 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   }
 
   // An ALB from the AWS Load Balancer Controller: an Ingress of class alb in front of the front Service.
-  if (lbHop?.component === 'alb' && !kind && front) {
+  if (lbHop && clusterLb?.ingressAnnotations && !kind && front) {
     const next = chain[chain.indexOf(lbHop) + 1];
-    const ann = albIngressAnnotations(lbHop.settings as AlbSettings, tags, { certificateArn: opts.aws?.certificateArn, wafAclArn: opts.aws?.wafAclArn, waf: next?.component === 'waf' });
+    const waf = !!next && eksRealization(next).by === 'alb-ingress-annotation';
+    const ann = clusterLb.ingressAnnotations(lbHop.settings, tags, { certificateArn: opts.aws?.certificateArn, wafAclArn: opts.aws?.wafAclArn, waf });
     notes.push(...ann.notes.map((n) => `${lbHop.name}: ${n}`));
-    for (const m of ann.missing) unrealized.push({ hop: lbHop.name, component: 'alb', reason: m, hint: 'set the variable, or change the scenario' });
+    for (const m of ann.missing) unrealized.push({ hop: lbHop.name, component: lbHop.component, reason: m, hint: 'set the variable, or change the scenario' });
     add(
       {
         apiVersion: 'networking.k8s.io/v1',
@@ -203,23 +183,10 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   return { runId: opts.runId, target: opts.target, namespace: ns, entries, nodePorts, outside, unrealized, notes };
 }
 
-function eksOutsideHop(h: ResolvedHop): Unrealized {
-  switch (h.component) {
-    case 'apigw-rest':
-    case 'apigw-http':
-      return { hop: h.name, component: h.component, reason: 'API Gateway is not a Kubernetes object; the lab does not create it on EKS yet', hint: 'create the API, VPC link and integration (mapping context.identity.sourceIp to the scenario header) toward the NLB the run prints, then run the scenario without the API Gateway hops' };
-    case 'vpc-link':
-      return { hop: h.name, component: h.component, reason: 'a VPC link belongs to API Gateway (see the apigw hop)', hint: 'create it with the API Gateway' };
-    case 'cloudfront':
-      return { hop: h.name, component: h.component, reason: 'CloudFront is not a Kubernetes object; the lab does not create distributions', hint: 'create a distribution whose origin is the load balancer the run prints' };
-    case 'waf':
-      return { hop: h.name, component: h.component, reason: 'WAF is attached by annotation only directly after an ALB from the ingress controller', hint: 'attach the web ACL to the resource in front (CloudFront / API Gateway stage)' };
-    case 'alb':
-      return { hop: h.name, component: h.component, reason: 'a standalone ALB in front of another load balancer is not created by Kubernetes controllers', hint: 'create the ALB with ip targets at the NLB private addresses, or use provisioning: ingress-controller' };
-    case 'nlb':
-    case 'clb':
-      return { hop: h.name, component: h.component, reason: 'only the load balancer directly in front of the cluster comes from a Service annotation', hint: 'create the outer load balancer by other means' };
-    default:
-      return { hop: h.name, component: h.component, reason: `${h.component} outside the cluster is not realized on EKS`, hint: 'change the scenario' };
-  }
+/** Why the lab does not create this hop on EKS (the catalog's eks realization says so). */
+function notCreated(h: ResolvedHop): { reason: string; hint: string } {
+  const e = eksRealization(h);
+  if (e.by === 'not-created') return { reason: e.reason, hint: e.hint };
+  if ('elsewhere' in e) return e.elsewhere;
+  return { reason: `${h.component} outside the cluster is not realized on EKS`, hint: 'change the scenario' };
 }

@@ -7,6 +7,7 @@ import { loadScenarioText } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { provisionLocal } from '../providers/local/index.ts';
 import { xffList, getHeader } from '../catalog/headers.ts';
+import { addressOwner } from '../catalog/address-plan.ts';
 import { probe } from './probe.ts';
 import { MATRIX_ROWS, type AddrClass, type Expectation, type MatrixRow } from './ip-matrix-rows.ts';
 
@@ -15,6 +16,8 @@ export type { MatrixRow, Expectation, AddrClass } from './ip-matrix-rows.ts';
 
 export const CLIENT_XFF = '127.99.0.1';
 const MAPPED_HEADER = 'x-client-ip';
+/** Name of the recovering gateway hop in a row's recover stage. */
+const GATEWAY_HOP = 'gateway';
 
 export interface Observed {
   source: AddrClass;
@@ -42,8 +45,7 @@ export function classify(ip: string | undefined, client: string): AddrClass {
   if (!ip) return 'other';
   if (ip === client) return 'client';
   if (ip.startsWith('127.99.')) return 'c-xff';
-  const prefixes: Array<[string, AddrClass]> = [['127.20.', 'lb'], ['127.21.', 'eni'], ['127.22.', 'node'], ['127.23.', 'pod'], ['127.30.', 'cloudfront'], ['127.40.', 'apigw'], ['127.254.171.', 'lattice']];
-  return prefixes.find(([p]) => ip.startsWith(p))?.[1] ?? 'other';
+  return (addressOwner(ip)?.cls as AddrClass | undefined) ?? 'other';
 }
 
 /** The scenario variant for a row: the row's chain, then an inspecting service or a recovering gateway + service. */
@@ -51,7 +53,7 @@ export function rowScenario(row: MatrixRow, stage: 'inspect' | 'recover'): Scena
   const tail =
     stage === 'inspect'
       ? [{ component: 'service', name: 'gateway-pod', settings: { clientIpFrom: 'socket' } }]
-      : [{ component: 'envoy-gateway', name: 'gateway', settings: { ...row.recover } }, { component: 'service', name: 'app', settings: { clientIpFrom: 'gateway' } }];
+      : [{ component: 'envoy-gateway', name: GATEWAY_HOP, settings: { ...row.recover } }, { component: 'service', name: 'app', settings: { clientIpFrom: 'gateway' } }];
   const doc = {
     apiVersion: 'exposure-lab.dev/v1alpha1',
     kind: 'Scenario',
@@ -126,7 +128,7 @@ export async function runRow(row: MatrixRow, opts: MatrixOptions = {}): Promise<
           const res = await probe({ target: r2.entry, source, headers: [['x-forwarded-for', CLIENT_XFF]], timeoutMs: 5000 });
           if (res.status === 200 && res.headers['x-lab-app-client-ip'] === source) retained++;
         }
-        recovered = { checked: n, retained, gateway: r2.hops.find((h) => h.component === 'envoy-gateway')?.realizedBy ?? '?' };
+        recovered = { checked: n, retained, gateway: r2.hops.find((h) => h.name === GATEWAY_HOP)?.realizedBy ?? '?' };
       } finally {
         await r2.teardown();
       }

@@ -2,7 +2,8 @@
 // header, the header API Gateway maps the source IP into, and Lattice identity headers. Each finding says
 // whether the application believed the forged value, and how to fix it (facts/client-ip.md, failure cases).
 import type { Realized } from '../providers/types.ts';
-import type { Scenario } from '../scenario/model.ts';
+import { gatewayHop, type Scenario } from '../scenario/model.ts';
+import { bypassableEdge, clientIpHeaders, strippedHeaders } from '../catalog/chain.ts';
 import type { SpoofFinding } from '../result/types.ts';
 import { encodeProxyV1, encodeProxyV2 } from '../emulation/proxy-header.ts';
 import { probe, type ProbeRequest } from './probe.ts';
@@ -56,38 +57,23 @@ export async function runSpoofProbes(realized: Realized, scenario: Scenario, opt
 }
 
 function bypassTarget(realized: Realized, s: Scenario): { host: string; port: number; hop: string; edge: string } | null {
-  const edgeIdx = s.hops.findIndex((h) => (h.component === 'cloudfront' && !h.settings.originLockedToCloudFront) || h.component === 'apigw-rest' || h.component === 'apigw-http');
-  if (edgeIdx < 0) return null;
-  // The origin: the first hop after the edge that is not evaluated inside it (WAF) or part of it (VPC link).
-  const origin = s.hops.slice(edgeIdx + 1).find((h) => h.component !== 'waf' && h.component !== 'vpc-link');
-  if (!origin) return null;
-  const hr = realized.hops.find((h) => h.name === origin.name);
+  const b = bypassableEdge(s.hops);
+  if (!b) return null;
+  const hr = realized.hops.find((h) => h.name === b.origin.name);
   const first = hr?.listen?.split(',')[0]?.trim();
   const m = first ? /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(first) : null;
-  return m ? { host: m[1], port: Number(m[2]), hop: origin.name, edge: s.hops[edgeIdx].name } : null;
+  return m ? { host: m[1], port: Number(m[2]), hop: b.origin.name, edge: b.edge.name } : null;
 }
 
 function mappedHeaders(s: Scenario): string[] {
-  const mapped = new Set<string>();
-  for (const h of s.hops) {
-    const st = h.settings;
-    if ((h.component === 'apigw-rest' || h.component === 'apigw-http') && st.sourceIpHeader) mapped.add(st.sourceIpHeader);
-    if (h.component === 'envoy-gateway' && st.clientIpHeader) mapped.add(st.clientIpHeader);
-    if (h.component === 'ingress-nginx' && st.forwardedForHeader && st.forwardedForHeader.toLowerCase() !== 'x-forwarded-for') mapped.add(st.forwardedForHeader);
-    if (h.component === 'service' && st.clientIpFrom === 'header' && st.clientIpHeader) mapped.add(st.clientIpHeader);
-  }
-  return [...mapped];
+  return clientIpHeaders(s.hops);
 }
 
 function probesFor(s: Scenario): ProbeDef[] {
   const dst = { destination: '127.0.0.1', sourcePort: 40000, destinationPort: 80 };
-  const gw = s.hops.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
   const xffFix =
-    gw?.component === 'ingress-nginx'
-      ? 'ingress-nginx: set proxy-real-ip-cidr to the load balancer / VPC subnets only (never 0.0.0.0/0) so a client-sent X-Forwarded-For is not trusted'
-      : gw?.component === 'envoy-gateway'
-        ? 'Envoy: use_remote_address: true with xff_num_trusted_hops equal to the number of proxies in front (or trustedCIDRs of those proxies); the app reads the gateway-determined address, never the left-most entry'
-        : 'read the client IP from the right-most X-Forwarded-For entry appended by your own load balancer (ALB xffMode append), never from what the client sent; lock the origin to the LB';
+    gatewayHop(s)?.entry.gateway?.xffSpoofFix ??
+    'read the client IP from the right-most X-Forwarded-For entry appended by your own load balancer (ALB xffMode append), never from what the client sent; lock the origin to the LB';
   const list: ProbeDef[] = [
     { probe: 'forged X-Forwarded-For', forged: FORGED_IP, req: { headers: [['x-forwarded-for', FORGED_IP]] }, fix: xffFix },
     {
@@ -119,13 +105,14 @@ function probesFor(s: Scenario): ProbeDef[] {
       fix: `only API Gateway may set ${name}: map context.identity.sourceIp into it (the mapping overwrites the client's value) and make the gateway reachable only through API Gateway (private NLB, security group)`,
     });
   }
-  if (s.hops.some((h) => h.component === 'lattice')) {
+  // Headers a managed hop strips from inbound requests (Lattice identity): a forged one reaching the app is a bypass.
+  for (const st of strippedHeaders(s.hops)) {
     list.push({
-      probe: 'forged x-amzn-lattice-identity header',
-      forged: 'Principal=arn:aws:iam::999999999999:root',
-      req: { headers: [['x-amzn-lattice-identity', 'Principal=arn:aws:iam::999999999999:root']] },
-      believed: (b) => (b.headers ?? []).some(([k, v]) => k === 'x-amzn-lattice-identity' && v.includes('999999999999')),
-      fix: 'Lattice strips inbound x-amzn-lattice-* headers; if a forged one reaches the app, something other than Lattice reaches the target: restrict the target to the Lattice prefix list',
+      probe: `forged ${st.header} header`,
+      forged: st.forged,
+      req: { headers: [[st.header, st.forged]] },
+      believed: (b) => (b.headers ?? []).some(([k, v]) => k === st.header && v.includes(st.forged)),
+      fix: st.fix,
     });
   }
   return list;

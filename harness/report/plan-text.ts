@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/model.ts';
 import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { FEATURE_LABELS, type Features } from '../catalog/types.ts';
 import { predictClientIp } from '../catalog/predict.ts';
+import { combinedFeatures as chainFeatures } from '../catalog/chain.ts';
 
 export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   const out: string[] = [];
@@ -11,9 +12,10 @@ export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   out.push(`cluster: ${s.cluster.nodes} node(s) in ${s.cluster.azs} AZ(s), ${s.cluster.services} service(s)`, '');
   s.hops.forEach((h, i) => {
     const l = h.latency;
-    out.push(`${i + 1}. ${h.name} [${h.component}, ${h.entry.layer}${h.entry.managed ? ', managed AWS' : ''}]`);
+    out.push(`${i + 1}. ${h.name} [${h.component}, ${h.entry.layer(h.settings)}${h.entry.managed ? ', managed AWS' : ''}]`);
     for (const d of h.entry.describe(h.settings)) out.push(`     ${d}`);
-    if (h.component !== 'client' && (l.medianMs > 0 || l.p99Ms > 0)) {
+    // The client's own latency is its internet RTT, shown in its description.
+    if (i > 0 && (l.medianMs > 0 || l.p99Ms > 0)) {
       out.push(`     latency (modeled): median ${l.medianMs} ms, p99 ${l.p99Ms} ms, lognormal; confidence ${l.confidence}${l.overridden ? ' (overridden)' : ''}`);
       if (l.newConnection) out.push(`     new connection: +${l.newConnection.medianMs} ms median, +${l.newConnection.p99Ms} ms p99`);
       out.push(`     basis: ${l.basis}`);
@@ -22,7 +24,7 @@ export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
     if (i < s.hops.length - 1) out.push('     |');
   });
   out.push('');
-  const modeled = s.hops.reduce((a, h) => a + (h.component === 'client' ? 0 : h.latency.medianMs), 0);
+  const modeled = s.hops.slice(1).reduce((a, h) => a + h.latency.medianMs, 0);
   out.push(`sum of modeled medians: ${round(modeled)} ms (modeled; medians do not add exactly, the run measures the real sum)`);
   const p = predictClientIp(s);
   out.push(`the application reads the client IP from: ${s.appClientIpFrom}${s.hops.at(-1)!.settings.clientIpFrom === 'auto' ? ' (clientIpFrom: auto)' : ''}`);
@@ -39,17 +41,9 @@ export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   return out.join('\n');
 }
 
-/** The topology's feature row: the first hop that offers a feature provides it. */
+/** The topology's feature row (the catalog's chain query). */
 export function combinedFeatures(s: Scenario): Features {
-  const out: Features = {};
-  for (const h of s.hops) {
-    const f = h.entry.features(h.settings);
-    for (const k of Object.keys(FEATURE_LABELS) as Array<keyof Features>) {
-      if (f[k] && !out[k]) out[k] = typeof f[k] === 'string' ? `${f[k]} (${h.name})` : `${h.name}`;
-    }
-  }
-  for (const k of Object.keys(FEATURE_LABELS) as Array<keyof Features>) if (!out[k]) out[k] = false;
-  return out;
+  return chainFeatures(s.hops);
 }
 
 function fmtFeature(v: Features[keyof Features]): string {

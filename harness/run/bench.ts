@@ -17,6 +17,7 @@ import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
 import { runSpoofProbes } from '../measure/spoof.ts';
 import { weightSplit } from '../measure/weights.ts';
+import { weightedRoutes } from '../catalog/chain.ts';
 import { findingsForRun } from './findings.ts';
 import type { SpoofFinding } from '../result/types.ts';
 
@@ -141,7 +142,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     }
   }
   const interrupted = !!o.signal?.aborted || !!outcome?.interrupted;
-  const routes = scenario.hops.find((h) => h.component === 'lattice')?.settings.routes;
+  const routes = weightedRoutes(scenario.hops);
   const tally = outcome?.tallies?.['x-lab-version'];
   const weights = routes && tally ? weightSplit(tally, routes) : undefined;
   // The run prices itself: what it measured per request, scaled to the profile's rate (modeled).

@@ -2,43 +2,15 @@
 // broken-by-design failures, throttling. The fixes come from the catalog's settings vocabulary.
 import type { RunResult, SpoofFinding } from '../result/types.ts';
 import type { LoadOutcome } from '../load/types.ts';
-import type { Scenario, ResolvedHop } from '../scenario/model.ts';
+import type { Scenario } from '../scenario/model.ts';
 import { predictClientIp, describeAddress } from '../catalog/predict.ts';
-import { effectivePreserveClientIp, effectiveProxyProtocol } from '../catalog/components/nlb.ts';
+import { clientIpFix as chainClientIpFix } from '../catalog/chain.ts';
 
 type Finding = NonNullable<RunResult['findings']>[number];
 
-/** Where the client address is lost on this chain, and the setting that keeps it (facts/client-ip.md). */
+/** Where the client address is lost on this chain, and the setting that keeps it (the catalog's fixes). */
 export function clientIpFix(s: Scenario): string {
-  const gw = s.hops.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
-  for (const h of s.hops) {
-    const fix = hopFix(h, gw);
-    if (fix) return `${h.name} (${h.component}): ${fix}`;
-  }
-  return 'read the client address where the chain carries it (see exposure-lab plan)';
-}
-
-function hopFix(h: ResolvedHop, gw: ResolvedHop | undefined): string | null {
-  const st = h.settings;
-  switch (h.component) {
-    case 'nlb':
-      if (!effectivePreserveClientIp(st) && effectiveProxyProtocol(st) === 'none') return 'set preserveClientIp: true (ip targets) or proxyProtocol: v2 with PROXY parsing on the gateway';
-      return null;
-    case 'clb':
-      return st.listener === 'tcp' || st.listener === 'ssl' ? (st.proxyProtocol === 'v1' ? null : 'use listener: http (X-Forwarded-For appended) or proxyProtocol: v1 with PROXY parsing on the gateway') : null;
-    case 'kube-proxy':
-      return st.externalTrafficPolicy === 'Cluster' ? 'externalTrafficPolicy: Local keeps the source (or carry it in PROXY v2 / X-Forwarded-For)' : null;
-    case 'apigw-rest':
-    case 'apigw-http':
-      return st.sourceIpHeader ? null : 'map the source IP into a header (sourceIpHeader: X-Client-IP) and have the gateway read it (clientIpHeader / forwardedForHeader)';
-    case 'alb':
-    case 'cloudfront':
-      return gw?.component === 'envoy-gateway' && gw.settings.xffNumTrustedHops === 0 && !gw.settings.clientIpHeader && !gw.settings.trustedCidrs.length
-        ? `the gateway must trust the X-Forwarded-For entries this hop appends (xffNumTrustedHops on ${gw.name})`
-        : null;
-    default:
-      return null;
-  }
+  return chainClientIpFix(s.hops);
 }
 
 export function deriveFindings(s: Scenario, r: Pick<RunResult, 'clientIp' | 'load' | 'validity'>, spoofing: SpoofFinding[] | undefined): Finding[] {

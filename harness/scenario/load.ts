@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { CATALOG } from '../catalog/index.ts';
-import type { Diagnostic, HopRef } from '../catalog/types.ts';
+import type { Diagnostic, Hop } from '../catalog/types.ts';
+import { gatewayOf } from '../catalog/chain.ts';
 import { scenarioSchema, type ScenarioDoc } from './schema.ts';
 import { formatPath, type LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { locate } from '../lib/positions.ts';
@@ -44,7 +45,7 @@ export function loadScenarioText(source: string, file: string): LoadResult {
   const { doc, lc } = parsed;
   const diagnostics: LocatedDiagnostic[] = [];
   const sdoc = parsed.data as ScenarioDoc;
-  const refs: HopRef[] = sdoc.spec.chain.map((h, index) => ({ index, name: h.name ?? h.component, component: h.component, settings: h.settings }));
+  const refs: Hop[] = sdoc.spec.chain.map((h, index) => ({ index, name: h.name ?? h.component, component: h.component, entry: CATALOG[h.component], settings: h.settings }));
   const ruleProblems: Diagnostic[] = [...structuralRules(sdoc, refs, file)];
   if (!ruleProblems.some((d) => d.severity === 'error' && d.code.startsWith('chain-'))) {
     for (const ref of refs) ruleProblems.push(...(CATALOG[ref.component].rules?.(ref, refs) ?? []));
@@ -65,7 +66,7 @@ export function loadScenarioText(source: string, file: string): LoadResult {
     return { index, name: refs[index].name, component: h.component, entry, settings: h.settings, latency };
   });
   const svc = hops[hops.length - 1].settings;
-  const hasGateway = hops.some((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
+  const hasGateway = !!gatewayOf(hops);
   const scenario: Scenario = {
     file,
     sha256: createHash('sha256').update(source).digest('hex'),

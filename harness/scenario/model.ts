@@ -1,13 +1,10 @@
 // A loaded, validated scenario: hops resolved against the catalog, with the latency model each hop will use.
-import type { CatalogEntry, ComponentKind, LatencyModel } from '../catalog/types.ts';
+import type { Hop, LatencyModel } from '../catalog/types.ts';
+import { gatewayOf } from '../catalog/chain.ts';
 import type { ScenarioDoc } from './schema.ts';
 
-export interface ResolvedHop {
-  index: number;
-  name: string;
-  component: ComponentKind;
-  entry: CatalogEntry;
-  settings: any;
+/** A hop with its catalog entry, validated settings, and the latency model it will use. */
+export interface ResolvedHop extends Hop {
   latency: LatencyModel;
 }
 
@@ -23,5 +20,5 @@ export interface Scenario {
 }
 
 export function gatewayHop(s: Scenario): ResolvedHop | undefined {
-  return s.hops.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
+  return gatewayOf(s.hops);
 }

@@ -14,7 +14,7 @@ describe('local topology plan (pure)', () => {
     expect(nlb.sameAzOnly).toBe(true); // cross-zone off
     expect(kp.listeners.map((l) => l.host)).toEqual(['127.22.1.1', '127.22.2.2', '127.22.3.3']);
     expect(kp.sameNodeOnly).toBe(true); // ETP=Local
-    expect(gw.role).toBe('gateway');
+    expect(gw.realization.realizer).toBe('gateway');
     expect(gw.listeners.map((l) => [l.host, l.node])).toEqual([['127.23.1.1', '127.22.1.1'], ['127.23.2.1', '127.22.2.2']]);
     expect(app.listeners.every((l) => inCidr(l.host, LOCAL_PLAN.pods))).toBe(true);
     expect(p.sources.every((s) => inCidr(s, LOCAL_PLAN.clients))).toBe(true);
@@ -39,7 +39,8 @@ describe('local topology plan (pure)', () => {
     expect(l.hops[0].listeners[0].host).toMatch(/^127\.254\.171\./);
     expect(l.hops[1].listeners.map((x) => x.version)).toEqual(['v1', 'v1', 'v2', 'v2']);
     const c = planTopology(loadScenarioOrThrow('cloudfront-waf-clb-nginx'), { injectLatency: true });
-    expect(c.hops[0].markWafSource).toBe(true);
+    expect(c.hops[0].forwardSourceToAttached).toBe(true);
+    expect(c.hops[1].attachedToPrevious).toBe(true);
   });
 
   it('client sources skip .0 and .255', () => {

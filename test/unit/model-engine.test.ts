@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runSchedule, type RateSegment } from '../../harness/providers/model/run.ts';
 import { lognormal, compilePath, type HopModel, type ModelPath } from '../../harness/providers/model/path.ts';
 import type { EngineConfig } from '../../harness/providers/model/engine.ts';
-import { CROSS_AZ_RTT, crossAzProbability } from '../../harness/catalog/network.ts';
+import { CROSS_AZ_RTT } from '../../harness/catalog/network.ts';
+import { crossAzShare } from '../../harness/catalog/forwarding.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { encodeHistogram } from '../../harness/load/histogram.ts';
 
@@ -117,7 +118,7 @@ describe('model engine', () => {
   });
 
   it.each([2, 3, 4])('crosses AZs with probability (azs-1)/azs for %i AZs', (azs) => {
-    const pz = crossAzProbability(azs);
+    const pz = crossAzShare('any-az', azs);
     expect(pz).toBeCloseTo((azs - 1) / azs, 12);
     const p = path([hop({ crossAzP: pz })]);
     const r = runSchedule(cfg(p), { segments: one(10_000, 10), budget: 1e6, intervalS: 1, seed: azs });

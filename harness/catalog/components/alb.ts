@@ -1,7 +1,7 @@
 // Application Load Balancer: L7 proxy. Client IP per facts/client-ip.md rows 11-13.
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { albCost } from './alb.cost.ts';
+import type { ComponentDefinition, Diagnostic } from '../types.ts';
+import { gatewayMustReadForwardedFor } from './gateway.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -23,14 +23,29 @@ export type AlbSettings = z.infer<typeof settings>;
 
 let traceCounter = 0;
 
-export const alb: CatalogEntry<AlbSettings> = {
+const STANDALONE = {
+  reason: 'a standalone ALB in front of another load balancer is not created by Kubernetes controllers',
+  hint: 'create the ALB with ip targets at the NLB private addresses, or use provisioning: ingress-controller',
+};
+
+export const alb: ComponentDefinition<AlbSettings> = {
   kind: 'alb',
   title: 'Application Load Balancer',
   summary: 'AWS ALB: L7 reverse proxy with listener rules, WAF, ACM certificates, weighted target groups and Lambda targets.',
-  layer: 'L7',
   managed: true,
   settings,
-  cost: albCost,
+  layer: () => 'L7',
+  tls: (s) => (s.https ? 'terminate' : 'none'),
+  // Cross-zone is always on at the load balancer level; traffic to targets in other AZs is not billed (catalog/forwarding.ts).
+  forwarding: () => ({ scope: 'any-az', billed: false, why: 'ALB cross-zone is always on (not billed to targets)' }),
+  internetFacing: (s) => s.scheme !== 'internal',
+  onePerService: true,
+  clientIpFix: (_s, ctx) => gatewayMustReadForwardedFor(ctx),
+  realize: {
+    local: () => ({ realizer: 'l7-proxy', listeners: { block: 'lbNodes', per: 'az' } }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: (s) => (s.provisioning === 'ingress-controller' ? { by: 'cluster-lb', lb: 'alb-ingress', elsewhere: STANDALONE } : { by: 'not-created', ...STANDALONE }),
+  },
   describe: (s) => [
     `${s.scheme} ALB (${s.provisioning}), ${s.https ? 'HTTPS' : 'HTTP'} listener, ${s.targetType} targets, ${s.rulesEvaluated} rule(s) evaluated`,
     s.xffMode === 'append'

@@ -1,9 +1,8 @@
 // API Gateway HTTP API (VPC link v2). Client IP per facts/client-ip.md rows 15-16.
 import { z } from 'zod';
-import type { CatalogEntry } from '../types.ts';
-import { apigwHttpCost } from './apigw-http.cost.ts';
+import type { ComponentDefinition } from '../types.ts';
 import { setHeader } from '../headers.ts';
-import { apigwLimits, mapSourceIp, throttleSchema } from './apigw.ts';
+import { APIGW_NOT_CREATED, apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
 
 const settings = z.strictObject({
   /** Parameter mapping of $context.identity.sourceIp into this header (null = none). */
@@ -13,14 +12,19 @@ const settings = z.strictObject({
 });
 export type ApigwHttpSettings = z.infer<typeof settings>;
 
-export const apigwHttp: CatalogEntry<ApigwHttpSettings> = {
+export const apigwHttp: ComponentDefinition<ApigwHttpSettings> = {
   kind: 'apigw-http',
   title: 'API Gateway HTTP API',
   summary: 'HTTP API with a private integration over VPC link v2; cheaper and faster than REST, fewer features (no WAF).',
-  layer: 'L7',
   managed: true,
   settings,
-  cost: apigwHttpCost,
+  ...apigwFacets,
+  internetFacing: () => true,
+  realize: {
+    local: apigwLocal,
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => APIGW_NOT_CREATED,
+  },
   describe: (s) => [
     'adds RFC 7239 Forwarded: for=<client>; no X-Forwarded-For of its own (observed)',
     s.sourceIpHeader ? `maps $context.identity.sourceIp into ${s.sourceIpHeader}` : 'no source-IP mapping',

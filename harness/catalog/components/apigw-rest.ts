@@ -1,8 +1,7 @@
 // API Gateway REST API with an HTTP_PROXY private integration. Client IP per facts/client-ip.md row 14.
 import { z } from 'zod';
-import type { CatalogEntry } from '../types.ts';
-import { apigwRestCost } from './apigw-rest.cost.ts';
-import { apigwLimits, mapSourceIp, throttleSchema } from './apigw.ts';
+import type { ComponentDefinition } from '../types.ts';
+import { APIGW_NOT_CREATED, apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
 
 const settings = z.strictObject({
   endpointType: z.enum(['regional', 'edge', 'private']).default('regional'),
@@ -17,14 +16,20 @@ const settings = z.strictObject({
 });
 export type ApigwRestSettings = z.infer<typeof settings>;
 
-export const apigwRest: CatalogEntry<ApigwRestSettings> = {
+export const apigwRest: ComponentDefinition<ApigwRestSettings> = {
   kind: 'apigw-rest',
   title: 'API Gateway REST API',
   summary: 'Regional REST API with an HTTP_PROXY integration over a VPC link to a private NLB.',
-  layer: 'L7',
   managed: true,
   settings,
-  cost: apigwRestCost,
+  ...apigwFacets,
+  internetFacing: (s) => s.endpointType !== 'private',
+  realize: {
+    local: apigwLocal,
+    // LocalStack's API Gateway REST emulation (kind has no AWS).
+    cluster: () => ({ where: 'outside', by: 'localstack-apigw' }),
+    eks: () => APIGW_NOT_CREATED,
+  },
   describe: (s) => [
     `${s.endpointType} REST API, ${s.integration} integration; client headers passed through (observed, undocumented)`,
     s.sourceIpHeader ? `maps context.identity.sourceIp into ${s.sourceIpHeader}` : 'no source-IP mapping: the client IP is lost behind the VPC link',

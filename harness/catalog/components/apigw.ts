@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { removeHeader, setHeader } from '../headers.ts';
 import type { Envelope, Limit } from '../types.ts';
+import type { LocalRealization } from '../realization.ts';
+import { managedFleet } from '../forwarding.ts';
 
 export const throttleSchema = z.strictObject({
   /** Steady-state requests per second (account/region default 10,000). */
@@ -26,3 +28,33 @@ export function apigwLimits(throttle: { rateRps: number; burst: number }, timeou
     { name: 'payload', value: 10, unit: 'MB', status: 413 },
   ];
 }
+
+/** API Gateway answers 413 above this request size. */
+export const APIGW_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/** Facets the REST API and the HTTP API share. */
+export const apigwFacets = {
+  layer: () => 'L7' as const,
+  // API Gateway endpoints are HTTPS only.
+  tls: () => 'terminate' as const,
+  forwarding: () => managedFleet('API Gateway'),
+  // The integration (the load balancer behind the VPC link) is reachable without API Gateway unless locked down.
+  bypassable: () => true,
+  clientIpHeaders: (s: { sourceIpHeader: string | null }) => (s.sourceIpHeader ? [s.sourceIpHeader] : []),
+  clientIpFix: (s: { sourceIpHeader: string | null }) =>
+    s.sourceIpHeader ? null : 'map the source IP into a header (sourceIpHeader: X-Client-IP) and have the gateway read it (clientIpHeader / forwardedForHeader)',
+};
+
+export function apigwLocal(s: { throttle: { rateRps: number; burst: number }; timeoutS: number }): LocalRealization {
+  return {
+    realizer: 'l7-proxy',
+    listeners: { block: 'apigw', per: 'hop' },
+    enforce: { throttle: s.throttle, maxBodyBytes: APIGW_MAX_PAYLOAD_BYTES, responseTimeoutS: s.timeoutS },
+  };
+}
+
+export const APIGW_NOT_CREATED = {
+  by: 'not-created' as const,
+  reason: 'API Gateway is not a Kubernetes object; the lab does not create it on EKS yet',
+  hint: 'create the API, VPC link and integration (mapping context.identity.sourceIp to the scenario header) toward the NLB the run prints, then run the scenario without the API Gateway hops',
+};

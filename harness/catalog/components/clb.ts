@@ -1,10 +1,11 @@
 // Classic Load Balancer: the in-tree default for type: LoadBalancer. Client IP per facts/client-ip.md rows 1-3.
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { clbCost } from './clb.cost.ts';
+import type { ComponentDefinition, Diagnostic } from '../types.ts';
+import { zonalLoadBalancer } from '../forwarding.ts';
 import { appendXff, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
-import { proxyMismatch } from './nlb.ts';
+import { OUTER_LB } from './nlb.ts';
+import { proxyMismatch } from './gateway.ts';
 
 const settings = z.strictObject({
   scheme: z.enum(['internet-facing', 'internal']).default('internet-facing'),
@@ -18,14 +19,24 @@ export type ClbSettings = z.infer<typeof settings>;
 
 const isL7 = (s: ClbSettings) => s.listener === 'http' || s.listener === 'https';
 
-export const clb: CatalogEntry<ClbSettings> = {
+export const clb: ComponentDefinition<ClbSettings> = {
   kind: 'clb',
   title: 'Classic Load Balancer',
   summary: 'AWS Classic LB, what the in-tree cloud provider creates for every Service of type LoadBalancer.',
-  layer: 'L4',
   managed: true,
   settings,
-  cost: clbCost,
+  layer: (s) => (isL7(s) ? 'L7' : 'L4'),
+  tls: (s) => (s.listener === 'https' || s.listener === 'ssl' ? 'terminate' : 'none'),
+  forwarding: (s) => zonalLoadBalancer('Classic LB', s.crossZone),
+  internetFacing: (s) => s.scheme !== 'internal',
+  onePerService: true,
+  proxyHeader: (s) => (!isL7(s) && s.proxyProtocol === 'v1' ? 'v1' : null),
+  clientIpFix: (s) => (isL7(s) || s.proxyProtocol === 'v1' ? null : 'use listener: http (X-Forwarded-For appended) or proxyProtocol: v1 with PROXY parsing on the gateway'),
+  realize: {
+    local: (s) => ({ realizer: isL7(s) ? 'l7-proxy' : 'l4-forwarder', listeners: { block: 'lbNodes', per: 'az' } }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => ({ by: 'cluster-lb', lb: 'clb-service', elsewhere: OUTER_LB }),
+  },
   describe: (s) => [
     `${s.scheme} Classic LB, ${s.listener.toUpperCase()} listener`,
     isL7(s) ? 'L7: X-Forwarded-For gets the client appended, X-Forwarded-Proto/Port set' : 'L4: headers untouched',

@@ -1,7 +1,8 @@
 // The load generator's side: where requests come from. Many source addresses in 127.0.0.0/8 make
 // "client IP" a real socket fact in the local lab.
 import { z } from 'zod';
-import type { CatalogEntry } from '../types.ts';
+import type { ComponentDefinition } from '../types.ts';
+import { NO_FORWARDING } from '../forwarding.ts';
 
 const settings = z.strictObject({
   /** Distinct client source addresses (each a real 127.x socket address locally). */
@@ -15,13 +16,18 @@ const settings = z.strictObject({
 });
 export type ClientSettings = z.infer<typeof settings>;
 
-export const client: CatalogEntry<ClientSettings> = {
+export const client: ComponentDefinition<ClientSettings> = {
   kind: 'client',
   title: 'Client',
   summary: 'The users. Locally: the load driver, binding one of many 127.x source addresses per request.',
-  layer: 'client',
   managed: false,
   settings,
+  position: 'first',
+  layer: () => 'client',
+  tls: () => 'none',
+  // Internet clients reach the entry over the internet (internetRttMs), not across AZs.
+  forwarding: () => NO_FORWARDING,
+  // No `realize`: the load driver is the client in every provider.
   describe: (s) => [
     `${s.sources} source address(es), ${s.requestsPerSource} request(s) per source, ${s.connectionMode}`,
     s.https ? 'HTTPS toward the first hop' : 'plain HTTP toward the first hop',

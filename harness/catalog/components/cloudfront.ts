@@ -1,7 +1,8 @@
 // CloudFront: the CDN edge in front of an origin. Client IP per facts/client-ip.md rows 17-18.
 import { z } from 'zod';
-import type { CatalogEntry } from '../types.ts';
-import { cloudfrontCost } from './cloudfront.cost.ts';
+import type { ComponentDefinition } from '../types.ts';
+import { managedFleet } from '../forwarding.ts';
+import { gatewayMustReadForwardedFor } from './gateway.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 
 const settings = z.strictObject({
@@ -19,14 +20,29 @@ const settings = z.strictObject({
 });
 export type CloudFrontSettings = z.infer<typeof settings>;
 
-export const cloudfront: CatalogEntry<CloudFrontSettings> = {
+export const cloudfront: ComponentDefinition<CloudFrontSettings> = {
   kind: 'cloudfront',
   title: 'CloudFront',
   summary: 'AWS CloudFront distribution: TLS at the edge, WAF, caching, pooled keep-alive connections to the origin.',
-  layer: 'L7',
   managed: true,
   settings,
-  cost: cloudfrontCost,
+  layer: () => 'L7',
+  tls: (s) => (s.viewerProtocol === 'https' ? 'terminate' : 'none'),
+  forwarding: () => managedFleet('CloudFront'),
+  edge: true,
+  internetFacing: () => true,
+  passedShare: (s) => 1 - s.cacheHitRatio,
+  bypassable: (s) => !s.originLockedToCloudFront,
+  clientIpFix: (_s, ctx) => gatewayMustReadForwardedFor(ctx),
+  realize: {
+    local: (s) => ({
+      realizer: 'l7-proxy',
+      listeners: { block: 'cloudfront', per: 'hop' },
+      enforce: { responseTimeoutS: s.originTimeoutS, upstreamKeepAliveS: s.originKeepaliveS },
+    }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => ({ by: 'not-created', reason: 'CloudFront is not a Kubernetes object; the lab does not create distributions', hint: 'create a distribution whose origin is the load balancer the run prints' }),
+  },
   describe: (s) => [
     `viewers over ${s.viewerProtocol.toUpperCase()} (${s.geography}), cache hit ratio ${s.cacheHitRatio}`,
     'X-Forwarded-For: viewer address appended; source toward origin: a CloudFront origin-facing address',

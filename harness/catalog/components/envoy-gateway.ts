@@ -1,11 +1,12 @@
 // Envoy Gateway (Envoy proxy) as the in-cluster gateway. Client IP rules: Envoy HTTP connection manager
 // (use_remote_address, xff_num_trusted_hops), proxy_protocol listener filter, Envoy Gateway ClientTrafficPolicy.
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic } from '../types.ts';
+import type { ComponentDefinition, Diagnostic } from '../types.ts';
 import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, setHeader, xffList } from '../headers.ts';
 import { ipToInt } from '../../lib/cidr.ts';
 import { problem } from '../diag.ts';
-import { acceptConnection } from './gateway.ts';
+import { acceptConnection, replicaPods } from './gateway.ts';
+import { anyReadyEndpoint } from '../forwarding.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
 
 const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
@@ -48,13 +49,31 @@ export function envoyClientAddress(remote: string, xff: string[], s: EnvoySettin
   return idx >= 0 ? xff[idx] : remote;
 }
 
-export const envoyGateway: CatalogEntry<EnvoySettings> = {
+export const envoyGateway: ComponentDefinition<EnvoySettings> = {
   kind: 'envoy-gateway',
   title: 'Envoy Gateway',
   summary: 'Gateway API implementation on Envoy proxy: the in-cluster L7 gateway, behind an NLB/ALB or reached directly.',
-  layer: 'L7',
   managed: false,
   settings,
+  layer: () => 'L7',
+  tls: () => 'none',
+  forwarding: () => anyReadyEndpoint('gateway to service pods'),
+  queue: (s) => ({ servers: s.replicas, perServerRps: s.capacityRpsPerReplica, why: `${s.replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` }),
+  clientIpHeaders: (s) => (s.clientIpHeader ? [s.clientIpHeader] : []),
+  gateway: {
+    product: 'envoy-gateway',
+    parsesProxy: (s) => s.proxyProtocol,
+    proxySetting: 'proxyProtocol: true',
+    trustEntries: (s) => s.trustedCidrs,
+    readsForwardedFor: (s) => s.xffNumTrustedHops > 0 || !!s.clientIpHeader || s.trustedCidrs.length > 0 || !s.useRemoteAddress,
+    forwardedForSetting: 'xffNumTrustedHops',
+    xffSpoofFix: 'Envoy: use_remote_address: true with xff_num_trusted_hops equal to the number of proxies in front (or trustedCIDRs of those proxies); the app reads the gateway-determined address, never the left-most entry',
+  },
+  realize: {
+    local: (s) => ({ realizer: 'gateway', listeners: { on: 'pods', pods: replicaPods(s.replicas) } }),
+    cluster: () => ({ where: 'inside', by: 'gateway' }),
+    eks: () => ({ by: 'in-cluster' }),
+  },
   describe: (s) => [
     `${s.replicas} replica(s); ${s.proxyProtocol ? 'proxy_protocol listener filter (PROXY required)' : 'no PROXY parsing'}`,
     s.clientIpHeader
@@ -90,8 +109,7 @@ export const envoyGateway: CatalogEntry<EnvoySettings> = {
     const s = hop.settings as EnvoySettings;
     const out: Diagnostic[] = [];
     if (s.proxyProtocol) {
-      const upstreamLbs = chain.slice(0, hop.index).filter((h) => h.component === 'nlb' || h.component === 'clb');
-      const sends = upstreamLbs.some((h) => (h.component === 'nlb' ? h.settings.proxyProtocol === 'v2' && h.settings.controller !== 'in-tree' : h.settings.proxyProtocol === 'v1'));
+      const sends = chain.slice(0, hop.index).some((h) => !!h.entry.proxyHeader?.(h.settings));
       if (!sends) {
         out.push(problem('warning', 'gateway-proxy-never-sent', hop, ['settings', 'proxyProtocol'],
           'the gateway requires a PROXY header but nothing in front of it sends one: every connection is closed (in-cluster callers too)',

@@ -1,10 +1,11 @@
 // ingress-nginx as the in-cluster L7 entry. Client IP rules: ConfigMap use-proxy-protocol,
 // use-forwarded-headers, compute-full-forwarded-for, proxy-real-ip-cidr (real_ip_recursive on), forwarded-for-header.
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic, Envelope } from '../types.ts';
+import type { ComponentDefinition, Diagnostic, Envelope } from '../types.ts';
 import { GATEWAY_CLIENT_HEADER, appendXff, setHeader, xffList } from '../headers.ts';
 import { problem } from '../diag.ts';
-import { acceptConnection } from './gateway.ts';
+import { acceptConnection, replicaPods } from './gateway.ts';
+import { anyReadyEndpoint } from '../forwarding.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
 
 const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
@@ -41,13 +42,32 @@ export function nginxClientAddress(peer: string, env: Envelope, s: IngressNginxS
   return list[0];
 }
 
-export const ingressNginx: CatalogEntry<IngressNginxSettings> = {
+export const ingressNginx: ComponentDefinition<IngressNginxSettings> = {
   kind: 'ingress-nginx',
   title: 'ingress-nginx',
   summary: 'The community NGINX ingress controller: the in-cluster L7 entry behind a CLB/NLB.',
-  layer: 'L7',
   managed: false,
   settings,
+  layer: () => 'L7',
+  tls: () => 'none',
+  forwarding: () => anyReadyEndpoint('gateway to service pods'),
+  queue: (s) => ({ servers: s.replicas, perServerRps: s.capacityRpsPerReplica, why: `${s.replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` }),
+  clientIpHeaders: (s) => (s.forwardedForHeader.toLowerCase() !== 'x-forwarded-for' ? [s.forwardedForHeader] : []),
+  gateway: {
+    product: 'ingress-nginx',
+    parsesProxy: (s) => s.useProxyProtocol,
+    proxySetting: 'useProxyProtocol: true',
+    trustEntries: (s) => s.proxyRealIpCidr,
+    // PROXY wins when both are on: the forwarded-for header is then not read.
+    readsForwardedFor: (s) => s.useForwardedHeaders && !s.useProxyProtocol,
+    forwardedForSetting: 'useForwardedHeaders with proxyRealIpCidr',
+    xffSpoofFix: 'ingress-nginx: set proxy-real-ip-cidr to the load balancer / VPC subnets only (never 0.0.0.0/0) so a client-sent X-Forwarded-For is not trusted',
+  },
+  realize: {
+    local: (s) => ({ realizer: 'gateway', listeners: { on: 'pods', pods: replicaPods(s.replicas) } }),
+    cluster: () => ({ where: 'inside', by: 'gateway' }),
+    eks: () => ({ by: 'in-cluster' }),
+  },
   describe: (s) => [
     `${s.replicas} replica(s); use-proxy-protocol: ${s.useProxyProtocol}, use-forwarded-headers: ${s.useForwardedHeaders}`,
     s.useProxyProtocol

@@ -1,6 +1,7 @@
 // kube-proxy (iptables/ipvs) on the node: NodePort / LoadBalancer Service data path.
 import { z } from 'zod';
-import type { CatalogEntry } from '../types.ts';
+import type { ComponentDefinition } from '../types.ts';
+import { anyReadyEndpoint } from '../forwarding.ts';
 
 const settings = z.strictObject({
   externalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
@@ -9,13 +10,26 @@ const settings = z.strictObject({
 });
 export type KubeProxySettings = z.infer<typeof settings>;
 
-export const kubeProxy: CatalogEntry<KubeProxySettings> = {
+export const kubeProxy: ComponentDefinition<KubeProxySettings> = {
   kind: 'kube-proxy',
   title: 'kube-proxy (NodePort)',
   summary: 'The node-level Service data path that instance-target load balancers and NodePort clients go through.',
-  layer: 'L4',
   managed: false,
   settings,
+  layer: () => 'L4',
+  tls: () => 'none',
+  forwarding: (s) =>
+    s.externalTrafficPolicy === 'Local'
+      ? { scope: 'same-node', billed: false, why: 'externalTrafficPolicy Local: a pod on the receiving node' }
+      : anyReadyEndpoint('kube-proxy externalTrafficPolicy Cluster (any node)'),
+  // As an entry: a NodePort on a public node address.
+  internetFacing: () => true,
+  clientIpFix: (s) => (s.externalTrafficPolicy === 'Cluster' ? 'externalTrafficPolicy: Local keeps the source (or carry it in PROXY v2 / X-Forwarded-For)' : null),
+  realize: {
+    local: () => ({ realizer: 'l4-forwarder', listeners: { on: 'nodes' } }),
+    cluster: () => ({ where: 'inside', by: 'kube-proxy' }),
+    eks: () => ({ by: 'in-cluster' }),
+  },
   describe: (s) => [
     `${s.serviceType} Service, externalTrafficPolicy: ${s.externalTrafficPolicy}, ${s.mode} mode`,
     s.externalTrafficPolicy === 'Local'

@@ -1,7 +1,7 @@
 // Amazon VPC Lattice service via the Gateway API controller. Client IP per facts/client-ip.md rows 19-20.
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { latticeCost } from './lattice.cost.ts';
+import type { ComponentDefinition, Diagnostic } from '../types.ts';
+import { managedFleet } from '../forwarding.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -31,14 +31,33 @@ export function pickRoute(routes: LatticeSettings['routes'], u: number): string 
   return routes[routes.length - 1].backend;
 }
 
-export const lattice: CatalogEntry<LatticeSettings> = {
+export const lattice: ComponentDefinition<LatticeSettings> = {
   kind: 'lattice',
   title: 'Amazon VPC Lattice',
   summary: 'Managed L7 service network; Gateway API HTTPRoutes become Lattice services with weighted target groups.',
-  layer: 'L7',
   managed: true,
   settings,
-  cost: latticeCost,
+  layer: (s) => (s.listener === 'tls-passthrough' ? 'L4' : 'L7'),
+  tls: (s) => (s.listener === 'https' ? 'terminate' : s.listener === 'tls-passthrough' ? 'passthrough' : 'none'),
+  forwarding: () => managedFleet('VPC Lattice (no separate inter-AZ charge)'),
+  // Service-network clients live in associated VPCs.
+  internetFacing: () => false,
+  onePerService: true,
+  weightedRoutes: (s) => s.routes,
+  strippedHeaders: [{
+    header: 'x-amzn-lattice-identity',
+    forged: 'Principal=arn:aws:iam::999999999999:root',
+    fix: 'Lattice strips inbound x-amzn-lattice-* headers; if a forged one reaches the app, something other than Lattice reaches the target: restrict the target to the Lattice prefix list',
+  }],
+  realize: {
+    local: (s) => ({
+      realizer: s.listener === 'tls-passthrough' ? 'l4-forwarder' : 'l7-proxy',
+      listeners: { block: 'lattice', per: 'hop' },
+      notes: s.listener === 'tls-passthrough' ? ['TLS passthrough realized as byte forwarding (the lab client speaks plain HTTP through it)'] : [],
+    }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => ({ by: 'gateway-api-lattice' }),
+  },
   describe: (s) => [
     `${s.listener} listener; routes ${s.routes.map((r) => `${r.backend}:${r.weight}`).join(' / ')}`,
     s.listener === 'tls-passthrough'

@@ -1,8 +1,12 @@
 // Network Load Balancer: L4 pass-through (or TLS termination). Client IP per facts/client-ip.md rows 4-10, 14.
 import { z } from 'zod';
-import type { CatalogEntry, HopRef, Diagnostic } from '../types.ts';
-import { nlbCost } from './nlb.cost.ts';
-import { GATEWAYS, downstream, problem } from '../diag.ts';
+import type { ComponentDefinition, Diagnostic, Hop } from '../types.ts';
+import { problem } from '../diag.ts';
+import { zonalLoadBalancer } from '../forwarding.ts';
+import { proxyMismatch } from './gateway.ts';
+
+/** Where a load balancer other than the one in front of the cluster comes from on EKS. */
+export const OUTER_LB = { reason: 'only the load balancer directly in front of the cluster comes from a Service annotation', hint: 'create the outer load balancer by other means' };
 
 const settings = z.strictObject({
   scheme: z.enum(['internet-facing', 'internal']).default('internet-facing'),
@@ -28,14 +32,30 @@ export function effectiveProxyProtocol(s: NlbSettings): 'none' | 'v2' {
   return s.proxyProtocol === 'v2' ? 'v2' : 'none';
 }
 
-export const nlb: CatalogEntry<NlbSettings> = {
+export const nlb: ComponentDefinition<NlbSettings> = {
   kind: 'nlb',
   title: 'Network Load Balancer',
   summary: 'AWS NLB: L4 flow forwarding to instance (NodePort) or ip (pod) targets; optional TLS termination and PROXY v2.',
-  layer: 'L4',
   managed: true,
   settings,
-  cost: nlbCost,
+  layer: () => 'L4',
+  tls: (s) => (s.listener === 'TLS' ? 'terminate' : 'none'),
+  forwarding: (s) => zonalLoadBalancer('NLB', s.crossZone),
+  internetFacing: (s) => s.scheme !== 'internal',
+  onePerService: true,
+  proxyHeader: (s) => (effectiveProxyProtocol(s) === 'v2' ? 'v2' : null),
+  clientIpFix: (s) =>
+    !effectivePreserveClientIp(s) && effectiveProxyProtocol(s) === 'none' ? 'set preserveClientIp: true (ip targets) or proxyProtocol: v2 with PROXY parsing on the gateway' : null,
+  realize: {
+    local: (s) => ({
+      realizer: 'l4-forwarder',
+      listeners: { block: 'lbNodes', per: 'az' },
+      // A TLS listener speaks nothing else: the entry terminates TLS even when the client did not ask for https.
+      ...(s.listener === 'TLS' ? { entryTls: 'always' as const, notesBehindEntry: ['TLS listener behind another hop realized as TCP (TLS only at the entry hop locally)'] } : {}),
+    }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => ({ by: 'cluster-lb', lb: 'nlb-service', elsewhere: OUTER_LB }),
+  },
   describe: (s) => {
     const cip = effectivePreserveClientIp(s);
     const pp = effectiveProxyProtocol(s);
@@ -86,7 +106,7 @@ export const nlb: CatalogEntry<NlbSettings> = {
   rules: (hop, chain) => nlbRules(hop, chain),
 };
 
-function nlbRules(hop: HopRef, chain: HopRef[]): Diagnostic[] {
+function nlbRules(hop: Hop, chain: Hop[]): Diagnostic[] {
   const s = hop.settings as NlbSettings;
   const out: Diagnostic[] = [];
   if (s.proxyProtocol === 'v1') {
@@ -116,19 +136,4 @@ function nlbRules(hop: HopRef, chain: HopRef[]): Diagnostic[] {
       'a UDP listener cannot carry the HTTP traffic this chain serves', 'use listener: TCP or TLS'));
   }
   return out;
-}
-
-/** PROXY on the LB but not parsed downstream (every request fails), or parsed but never sent. Shared with clb. */
-export function proxyMismatch(hop: HopRef, chain: HopRef[], emits: boolean): Diagnostic[] {
-  const gw = downstream(hop, chain, (h) => GATEWAYS.has(h.component) || h.component === 'service');
-  if (!gw) return [];
-  const parses = gw.component === 'envoy-gateway' ? gw.settings.proxyProtocol : gw.component === 'ingress-nginx' ? gw.settings.useProxyProtocol : false;
-  if (emits && !parses) {
-    return [problem('warning', 'proxy-not-parsed', hop, ['settings', 'proxyProtocol'],
-      `this load balancer sends a PROXY header but ${gw.name} (${gw.component}) does not parse it: every request fails (400 / connection closed)`,
-      gw.component === 'service'
-        ? 'put a gateway that parses PROXY in front of the service, or turn PROXY off'
-        : `enable PROXY parsing on ${gw.name} (${gw.component === 'envoy-gateway' ? 'proxyProtocol: true' : 'useProxyProtocol: true'}) in the same change`)];
-  }
-  return [];
 }

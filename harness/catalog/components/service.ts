@@ -1,7 +1,8 @@
 // The application behind the exposure path. Locally an echo service that reports what it saw, and the
 // client IP the application would believe given how it reads it (clientIpFrom).
 import { z } from 'zod';
-import type { CatalogEntry, Envelope } from '../types.ts';
+import type { ComponentDefinition, Envelope } from '../types.ts';
+import { NO_FORWARDING } from '../forwarding.ts';
 import { GATEWAY_CLIENT_HEADER, getHeader, xffList } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -51,13 +52,31 @@ export function appClientIp(env: Envelope, mode: Exclude<ServiceSettings['client
   }
 }
 
-export const service: CatalogEntry<ServiceSettings> = {
+export const service: ComponentDefinition<ServiceSettings> = {
   kind: 'service',
   title: 'Service (application pods)',
   summary: 'The workload being exposed. The lab runs an echo service that reports the socket peer, PROXY info and headers.',
-  layer: 'app',
   managed: false,
   settings,
+  position: 'last',
+  layer: () => 'app',
+  tls: () => 'none',
+  forwarding: () => NO_FORWARDING,
+  // As an entry (the direct control run): a public node address.
+  internetFacing: () => true,
+  queue: (s) => {
+    const replicas = serviceVersions(s).reduce((a, v) => a + v.replicas, 0);
+    return { servers: replicas, perServerRps: s.capacityRpsPerReplica, why: `${replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` };
+  },
+  clientIpHeaders: (s) => (s.clientIpFrom === 'header' && s.clientIpHeader ? [s.clientIpHeader] : []),
+  realize: {
+    local: (s) => ({
+      realizer: 'echo',
+      listeners: { on: 'pods', pods: serviceVersions(s).flatMap((v) => Array.from({ length: v.replicas }, (_, r) => ({ name: `${v.name}-${r + 1}`, version: v.name }))) },
+    }),
+    cluster: () => ({ where: 'inside', by: 'app' }),
+    eks: () => ({ by: 'in-cluster' }),
+  },
   describe: (s) => [
     `${serviceVersions(s)
       .map((v) => `${v.name} x${v.replicas}`)

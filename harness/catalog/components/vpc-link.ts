@@ -1,7 +1,7 @@
 // API Gateway VPC link: v1 (PrivateLink to an NLB, REST) or v2 (ENIs in the VPC, HTTP API and REST).
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { vpcLinkCost } from './vpc-link.cost.ts';
+import type { ComponentDefinition, Diagnostic } from '../types.ts';
+import { managedFleet } from '../forwarding.ts';
 import { problem } from '../diag.ts';
 
 const settings = z.strictObject({
@@ -9,14 +9,21 @@ const settings = z.strictObject({
 });
 export type VpcLinkSettings = z.infer<typeof settings>;
 
-export const vpcLink: CatalogEntry<VpcLinkSettings> = {
+export const vpcLink: ComponentDefinition<VpcLinkSettings> = {
   kind: 'vpc-link',
   title: 'API Gateway VPC link',
   summary: 'Private integration path from API Gateway into the VPC. No fee of its own: you pay for the load balancer behind it.',
-  layer: 'L4',
   managed: true,
   settings,
-  cost: vpcLinkCost,
+  layer: () => 'L4',
+  tls: () => 'none',
+  forwarding: () => managedFleet('the VPC link'),
+  partOfPrevious: 'private-path',
+  realize: {
+    local: () => ({ realizer: 'l4-forwarder', listeners: { block: 'vpcLinkEnis', per: 'az', maxAzs: 1 } }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => ({ by: 'not-created', reason: 'a VPC link belongs to API Gateway (see the apigw hop)', hint: 'create it with the API Gateway' }),
+  },
   describe: (s) =>
     s.version === 'v1'
       ? ['v1: PrivateLink endpoint service on an NLB; the NLB target sees the NLB address whatever preserve_client_ip says']

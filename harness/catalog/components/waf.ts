@@ -1,7 +1,7 @@
 // AWS WAF web ACL: evaluated inside the resource it is attached to (CloudFront, ALB, API Gateway REST).
 import { z } from 'zod';
-import type { CatalogEntry, Diagnostic } from '../types.ts';
-import { wafCost } from './waf.cost.ts';
+import type { ComponentDefinition, Diagnostic } from '../types.ts';
+import { managedFleet } from '../forwarding.ts';
 import { getHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 
@@ -21,16 +21,29 @@ const settings = z.strictObject({
 });
 export type WafSettings = z.infer<typeof settings>;
 
-const ATTACHABLE = new Set(['cloudfront', 'alb', 'apigw-rest']);
-
-export const waf: CatalogEntry<WafSettings> = {
+export const waf: ComponentDefinition<WafSettings> = {
   kind: 'waf',
   title: 'AWS WAF',
   summary: 'Web ACL evaluated by CloudFront, an ALB or an API Gateway REST stage; blocks with 403.',
-  layer: 'L7',
   managed: true,
   settings,
-  cost: wafCost,
+  layer: () => 'L7',
+  tls: () => 'none',
+  forwarding: () => managedFleet('WAF (inside the resource it is attached to)'),
+  partOfPrevious: 'evaluated-inside',
+  realize: {
+    local: (s) => ({
+      realizer: 'l7-proxy',
+      // Its own listener, but it forwards from the address of the resource it is attached to (apply keeps the peer).
+      listeners: { block: 'attached', per: 'hop' },
+      enforce: s.rateLimitPer5Min ? { perSourceLimitPer5Min: s.rateLimitPer5Min } : {},
+    }),
+    cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
+    eks: () => ({
+      by: 'alb-ingress-annotation',
+      elsewhere: { reason: 'WAF is attached by annotation only directly after an ALB from the ingress controller', hint: 'attach the web ACL to the resource in front (CloudFront / API Gateway stage)' },
+    }),
+  },
   describe: (s) => [
     `${s.rules} rule(s); ${s.blockRules.length} header block rule(s)${s.rateLimitPer5Min ? `; rate-based rule ${s.rateLimitPer5Min} req / 5 min / IP` : ''}`,
     'evaluated inside the resource it is attached to; blocked requests get 403',
@@ -48,7 +61,8 @@ export const waf: CatalogEntry<WafSettings> = {
   rules: (hop, chain) => {
     const out: Diagnostic[] = [];
     const prev = chain[hop.index - 1];
-    if (!prev || !ATTACHABLE.has(prev.component)) {
+    // AWS WAF attaches where the resource's features say so (CloudFront, ALB, API Gateway REST stage).
+    if (!prev || prev.entry.features(prev.settings).wafAttachable !== true) {
       const what = prev ? `${prev.name} (${prev.component})` : 'nothing';
       const why =
         prev?.component === 'nlb' ? 'WAF cannot attach to a Network Load Balancer'

@@ -1,9 +1,8 @@
 // What the engine-level cost items (not catalog components) are given: the scenario walk and the month.
-import type { ResolvedHop, Scenario } from '../../scenario/model.ts';
-import type { CostLineDraft, HopTraffic, MonthModel, Price, Profile } from '../types.ts';
+import type { CostHop, CostLineDraft, CostScenario, HopTraffic, MonthModel, Price, Profile } from '../types.ts';
 
 export interface WalkedHop {
-  hop: ResolvedHop;
+  hop: CostHop;
   /** Traffic arriving at this hop (all instances together). */
   input: HopTraffic;
   /** Identical instances (one per Service in per-service topologies). */
@@ -11,7 +10,7 @@ export interface WalkedHop {
 }
 
 export interface ItemContext {
-  scenario: Scenario;
+  scenario: CostScenario;
   profile: Profile;
   month: MonthModel;
   walk: WalkedHop[];
@@ -29,20 +28,5 @@ export function entryHop(ctx: ItemContext): WalkedHop | undefined {
 /** Whether the entry faces the internet (its responses leave AWS as data transfer out). */
 export function internetFacing(h: WalkedHop | undefined): boolean {
   if (!h) return false;
-  const s = h.hop.settings;
-  switch (h.hop.component) {
-    case 'nlb':
-    case 'alb':
-    case 'clb':
-      return s.scheme !== 'internal';
-    case 'apigw-rest':
-      return s.endpointType !== 'private';
-    case 'apigw-http':
-    case 'cloudfront':
-      return true;
-    case 'lattice':
-      return false; // service-network clients live in associated VPCs
-    default:
-      return true; // NodePort / direct: a public node address
-  }
+  return h.hop.entry.internetFacing?.(h.hop.settings) ?? true;
 }

@@ -8,7 +8,8 @@ import { entryHop, internetFacing, type CostItem } from './context.ts';
 
 export const dataTransferOut: CostItem = (ctx) => {
   const e = entryHop(ctx);
-  if (!e || e.hop.component === 'cloudfront' || !internetFacing(e)) return [];
+  // An edge (CloudFront) bills its own data out; origin fetches from AWS origins are free.
+  if (!e || e.hop.entry.edge || !internetFacing(e)) return [];
   const t = e.input;
   const gb = perHour(ctx.month, (k) => t.requestsPerSecond * k * SECONDS_PER_HOUR * t.responseBytes) / BYTES_PER_GB;
   const free = ctx.profile.freeTiers.alwaysFree;

@@ -18,7 +18,7 @@ export function vcpusOf(instanceType: string): number | undefined {
 export const gatewayCapacity: CostItem = ({ month, walk, price }) => {
   const out: ItemLine[] = [];
   for (const w of walk) {
-    if (w.hop.component !== 'envoy-gateway' && w.hop.component !== 'ingress-nginx') continue;
+    if (!w.hop.entry.gateway) continue;
     const s = w.hop.settings;
     const vcpus = vcpusOf(s.instanceType);
     if (!vcpus) throw new Error(`cannot tell the vCPU count of instance type ${s.instanceType}`);

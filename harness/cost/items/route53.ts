@@ -6,7 +6,8 @@ import { entryHop, internetFacing, type CostItem } from './context.ts';
 
 export const route53: CostItem = (ctx) => {
   const e = entryHop(ctx);
-  if (!e || !internetFacing(e) || e.hop.component === 'kube-proxy' || e.hop.component === 'service') return [];
+  // A NodePort or a pod address as the entry has no AWS name of its own.
+  if (!e || !internetFacing(e) || !e.hop.entry.managed) return [];
   const queries = perHour(ctx.month, (k) => ctx.profile.dnsNonAliasQueriesPerSecond * k * SECONDS_PER_HOUR);
   return [
     { component: 'route53', item: 'hosted zone', quantity: 1, unit: 'hosted zone-month', price: ctx.price('route53.hosted-zone-month'), note: 'public name of the entry (e.g. external-dns records)' },

@@ -89,6 +89,8 @@ const cluster = z.strictObject({
   type: z.literal('STATIC'),
   connect_timeout: duration,
   lb_policy: z.literal('ROUND_ROBIN'),
+  // config.core.v3.BindConfig: the source address of upstream connections (port 0: any).
+  upstream_bind_config: z.strictObject({ source_address: z.strictObject({ address: ipv4, port_value: z.literal(0) }) }).optional(),
   load_assignment: z.strictObject({
     cluster_name: z.string().min(1),
     endpoints: z.array(z.strictObject({ lb_endpoints: z.array(z.strictObject({ endpoint: z.strictObject({ address: socketAddress }) })).min(1) })).length(1),
@@ -98,7 +100,7 @@ const cluster = z.strictObject({
 export const envoyBootstrapSchema = z
   .strictObject({
     node: z.strictObject({ id: z.string().min(1), cluster: z.string().min(1) }),
-    static_resources: z.strictObject({ listeners: z.array(listener).min(1), clusters: z.array(cluster).length(1) }),
+    static_resources: z.strictObject({ listeners: z.array(listener).min(1), clusters: z.array(cluster).min(1) }),
   })
   .refine((b) => b.static_resources.listeners.every((l) => l.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts.every((v) => v.routes.every((r) => b.static_resources.clusters.some((c) => c.name === r.route.cluster)))), 'every route names a defined cluster')
   .refine((b) => new Set(b.static_resources.listeners.map((l) => l.name)).size === b.static_resources.listeners.length, 'listener names are unique');

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
 import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
 import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
-import { assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
+import { assertAddress, assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 import { TYPE_URLS, type EnvoyBootstrap } from './envoy-schema.ts';
 import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
@@ -41,7 +41,9 @@ export function buildEnvoyBootstrap(spec: GatewaySpec): EnvoyBootstrap {
       },
     });
   }
-  const hcm = {
+  // One route and one cluster per replica: each replica connects to the service from its own pod address,
+  // as a gateway pod does in a cluster (the service pods see which replica, hence which AZ, a request came from).
+  const hcm = (i: number) => ({
     '@type': TYPE_URLS.hcm,
     stat_prefix: 'lab_gateway',
     codec_type: 'AUTO' as const,
@@ -54,7 +56,7 @@ export function buildEnvoyBootstrap(spec: GatewaySpec): EnvoyBootstrap {
         {
           name: 'lab',
           domains: ['*'],
-          routes: [{ match: { prefix: '/' }, route: { cluster: 'lab_service' } }],
+          routes: [{ match: { prefix: '/' }, route: { cluster: `lab_service_r${i}` } }],
           // The trusted client address Envoy determined (what its access log and RBAC see); overwrite
           // anything a client sent under the same name.
           request_headers_to_add: [
@@ -64,7 +66,7 @@ export function buildEnvoyBootstrap(spec: GatewaySpec): EnvoyBootstrap {
       ],
     },
     http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': TYPE_URLS.router } }],
-  };
+  });
   return {
     node: { id: 'exposure-lab-gateway', cluster: 'exposure-lab' },
     static_resources: {
@@ -74,17 +76,16 @@ export function buildEnvoyBootstrap(spec: GatewaySpec): EnvoyBootstrap {
         ...(s.proxyProtocol
           ? { listener_filters: [{ name: 'envoy.filters.listener.proxy_protocol' as const, typed_config: { '@type': TYPE_URLS.proxyProtocol } }] }
           : {}),
-        filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager' as const, typed_config: hcm }] }],
+        filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager' as const, typed_config: hcm(i) }] }],
       })),
-      clusters: [
-        {
-          name: 'lab_service',
-          type: 'STATIC',
-          connect_timeout: '5s',
-          lb_policy: 'ROUND_ROBIN',
-          load_assignment: { cluster_name: 'lab_service', endpoints: [{ lb_endpoints: spec.upstreams.map((u) => ({ endpoint: { address: sock(u) } })) }] },
-        },
-      ],
+      clusters: spec.listen.map((ep, i) => ({
+        name: `lab_service_r${i}`,
+        type: 'STATIC' as const,
+        connect_timeout: '5s',
+        lb_policy: 'ROUND_ROBIN' as const,
+        upstream_bind_config: { source_address: { address: assertAddress(ep.host), port_value: 0 as const } },
+        load_assignment: { cluster_name: `lab_service_r${i}`, endpoints: [{ lb_endpoints: spec.upstreams.map((u) => ({ endpoint: { address: sock(u) } })) }] },
+      })),
     },
   };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
 import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
 import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
-import { assertEndpoint, assertHeaderName } from './trust.ts';
+import { assertAddress, assertEndpoint, assertHeaderName } from './trust.ts';
 import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 
@@ -72,12 +72,17 @@ export function renderHaproxyConfig(spec: GatewaySpec): string {
     // parsed) to X-Forwarded-For; HAProxy adds it after all http-request rules ran, so the count above is
     // taken before the append, as in Envoy.
     ...(plan.appendXff ? ['    option forwardfor'] : []),
-    '    default_backend lab_service',
-    '',
-    'backend lab_service',
-    '    balance roundrobin',
-    '    http-reuse safe',
-    ...spec.upstreams.map((u, i) => `    server pod${i} ${assertEndpoint(u)}`),
+    // Each replica connects to the service from its own pod address, as a gateway pod does in a cluster
+    // (the service pods see which replica, hence which AZ, a request came from).
+    ...spec.listen.map((_ep, i) => `    use_backend lab_service_r${i} if { so_name replica${i} }`),
+    ...spec.listen.flatMap((ep, i) => [
+      '',
+      `backend lab_service_r${i}`,
+      '    balance roundrobin',
+      '    http-reuse safe',
+      `    source ${assertAddress(ep.host)}`,
+      ...spec.upstreams.map((u, k) => `    server pod${k} ${assertEndpoint(u)}`),
+    ]),
     '',
   ];
   return lines.join('\n');

@@ -27,3 +27,9 @@ export function assertEndpoint(ep: { host: string; port: number }): string {
   }
   return `${ep.host}:${ep.port}`;
 }
+
+/** A bare IPv4 address (a bind source) goes into config files verbatim. */
+export function assertAddress(host: string): string {
+  if (!isIpv4(host)) throw new Error(`address ${JSON.stringify(host)} is not an IPv4 address`);
+  return host;
+}

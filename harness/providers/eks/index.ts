@@ -14,6 +14,7 @@ import { validateManifest } from '../../k8s/validate.ts';
 import { eksNetworks } from '../../k8s/networks.ts';
 import { LABELS, runLabel } from '../../k8s/names.ts';
 import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
+import { clusterRealization, eksRealization } from '../../k8s/realizers.ts';
 import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, loadK8s, waitUntil } from '../kind/kube.ts';
 import { runSteps, StepError, type Step } from '../kind/steps.ts';
 import { loadKindVersions } from '../kind/versions.ts';
@@ -180,18 +181,21 @@ export async function provisionEks(scenario: Scenario, opts: ProvisionOptions): 
     throw e;
   }
   const lab = loadKindVersions().lab;
-  const hops: HopRealization[] = scenario.hops.slice(1).map((h) => ({
-    name: h.name,
-    component: h.component,
-    realizedBy: h.entry.managed ? `AWS ${h.entry.title} (real, created by its Kubernetes controller)` : h.component === 'service' ? `lab echo in pods (${echoImage})` : `${h.entry.title} in the EKS cluster`,
-    fidelity: 'measured',
-    injectedLatency: null,
-    notes: h.component === 'service' ? [`image built from infra/kind/Dockerfile (${lab})`] : [],
-  }));
+  const hops: HopRealization[] = scenario.hops.slice(1).map((h) => {
+    const app = clusterRealization(h).by === 'app';
+    return {
+      name: h.name,
+      component: h.component,
+      realizedBy: h.entry.managed ? `AWS ${h.entry.title} (real, created by its Kubernetes controller)` : app ? `lab echo in pods (${echoImage})` : `${h.entry.title} in the EKS cluster`,
+      fidelity: 'measured',
+      injectedLatency: null,
+      notes: app ? [`image built from infra/kind/Dockerfile (${lab})`] : [],
+    };
+  });
   if (hops[0]) hops[0].notes = [...(hops[0].notes ?? []), ...manifest.notes];
-  const isLattice = scenario.hops.some((h) => h.component === 'lattice' && h.settings.listener === 'https');
-  const albHttps = scenario.hops.some((h) => h.component === 'alb' && h.settings.https);
-  const tls = isLattice || albHttps;
+  // The client speaks TLS when the AWS front it reaches (the cluster's load balancer, or Lattice) terminates it.
+  const front = scenario.hops.slice(1).find((h) => ['cluster-lb', 'gateway-api-lattice'].includes(eksRealization(h).by));
+  const tls = !!front && front.entry.tls(front.settings) === 'terminate';
   return {
     entry: { host: ctx.endpoint!, port: tls ? 443 : 80, path: '/', hostHeader: ctx.endpoint!, tls: tls ? { servername: ctx.endpoint!, rejectUnauthorized: false } : null },
     // Off this machine the client address is the real one; source binding to 127.x makes no sense there.

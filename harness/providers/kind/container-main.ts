@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   else throw new Error(`usage: container-main.ts echo|hop (got ${mode ?? 'nothing'})`);
   if (!spec) throw new Error('HOP_SPEC is not set');
   const rt = new HopRuntime(spec);
-  const running: Running = spec.role === 'echo' ? await startEcho(rt) : spec.role === 'l4' ? await startL4(rt) : await startL7(rt, { markWafSource: !!spec.markWafSource });
+  const running: Running = spec.role === 'echo' ? await startEcho(rt) : spec.role === 'l4' ? await startL4(rt) : await startL7(rt);
   process.stdout.write(`${READY_MARK} ${JSON.stringify({ name: spec.name, listeners: running.listeners })}\n`);
   const stop = () => {
     const t = setTimeout(() => process.exit(0), 2000);

@@ -8,8 +8,10 @@ import type { StartedTestContainer } from 'testcontainers';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Provider, ProvisionOptions, Realized } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
-import type { Scenario } from '../../scenario/model.ts';
+import { gatewayHop, type Scenario } from '../../scenario/model.ts';
 import type { HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
+import { hopSpecOf } from '../local/topology.ts';
+import { LOCAL_REALIZERS } from '../local/realizers.ts';
 import type { Manifest } from '../../k8s/types.ts';
 import { UserError } from '../../lib/errors.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
@@ -21,12 +23,11 @@ import { validateManifest } from '../../k8s/validate.ts';
 import { kindClusterConfig, kindConfigYaml } from '../../k8s/kind-config.ts';
 import { LABELS, dnsName, runLabel } from '../../k8s/names.ts';
 import { PROJECT_ROOT } from '../../scenario/resolve.ts';
-import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
-import { INGRESS_NGINX_CONTROLLER_SELECTOR, INGRESS_NGINX_NAMESPACE } from '../../k8s/ingress-nginx.ts';
+import { GATEWAY_REALIZERS, clusterRealization, gatewayProduct } from '../../k8s/realizers.ts';
 import { runSteps, StepError, type Step } from './steps.ts';
 import { runOk, toolVersion } from './exec.ts';
 import { diagnoseKind, missingImages, probeKind } from './available.ts';
-import { imagesFor, loadKindVersions, type KindVersions } from './versions.ts';
+import { gatewayProducts, imagesFor, loadKindVersions, type KindVersions } from './versions.ts';
 import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, nodeLabel, nodesWithReadyPods, waitUntil } from './kube.ts';
 import { planKind, healthyTargets, type KindPlan } from './plan.ts';
 import { freePort, startHopContainer, startLocalStack } from './emulators.ts';
@@ -72,8 +73,10 @@ export function kindSteps(): Step<Ctx>[] {
       run: async (c) => {
         const missing = await missingImages(imagesFor(c.scenario, c.versions));
         if (missing.length) throw new UserError(`images missing from the local Docker engine: ${missing.map((m) => m.image).join(', ')}`, missing.map((m) => `${m.image}: ${m.why}`).join('; '));
-        for (const f of [c.scenario.hops.some((h) => h.component === 'envoy-gateway') && c.versions.envoyGateway, c.scenario.hops.some((h) => h.component === 'ingress-nginx') && c.versions.ingressNginx])
-          if (f && !existsSync(join(PROJECT_ROOT, f.install))) throw new UserError(`install manifest ${f.install} is missing`, `download it once: curl -fLo ${f.install} ${f.installUrl}`);
+        for (const product of gatewayProducts(c.scenario)) {
+          const f = c.versions[GATEWAY_REALIZERS[product].versionsKey];
+          if (!existsSync(join(PROJECT_ROOT, f.install))) throw new UserError(`install manifest ${f.install} is missing`, `download it once: curl -fLo ${f.install} ${f.installUrl}`);
+        }
       },
     },
     {
@@ -107,10 +110,7 @@ export function kindSteps(): Step<Ctx>[] {
       name: 'install gateway controllers',
       timeoutMs: ms(420),
       run: async (c, signal) => {
-        const has = (k: string) => c.scenario.hops.some((h) => h.component === k);
-        const installs: Array<{ file: string; ns: string }> = [];
-        if (has('envoy-gateway')) installs.push({ file: c.versions.envoyGateway.install, ns: ENVOY_GATEWAY_NAMESPACE });
-        if (has('ingress-nginx')) installs.push({ file: c.versions.ingressNginx.install, ns: INGRESS_NGINX_NAMESPACE });
+        const installs = gatewayProducts(c.scenario).map((p) => ({ file: c.versions[GATEWAY_REALIZERS[p].versionsKey].install, ns: GATEWAY_REALIZERS[p].namespace }));
         for (const i of installs) {
           await runOk('kubectl', ['--kubeconfig', c.kubeconfigPath, 'apply', '--server-side', '--force-conflicts', '-f', join(PROJECT_ROOT, i.file)], { timeoutMs: ms(180), signal });
           await waitUntil(() => deploymentsPending(c.kc!, i.ns), { timeoutMs: ms(200), signal, what: `controllers in ${i.ns}` });
@@ -134,8 +134,8 @@ export function kindSteps(): Step<Ctx>[] {
       run: async (c, signal) => {
         const sel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
         await waitUntil(() => deploymentsPending(c.kc!, c.manifest.namespace, sel), { timeoutMs: ms(240), signal, what: 'echo Deployments' });
-        if (c.scenario.hops.some((h) => h.component === 'envoy-gateway'))
-          await waitUntil(() => deploymentsPending(c.kc!, ENVOY_GATEWAY_NAMESPACE, sel), { timeoutMs: ms(240), signal, what: 'Envoy proxy Deployment' });
+        for (const p of gatewayProducts(c.scenario).filter((p) => GATEWAY_REALIZERS[p].runPods))
+          await waitUntil(() => deploymentsPending(c.kc!, GATEWAY_REALIZERS[p].namespace, sel), { timeoutMs: ms(240), signal, what: `${GATEWAY_REALIZERS[p].title} gateway pods` });
       },
     },
     {
@@ -153,18 +153,15 @@ export function kindSteps(): Step<Ctx>[] {
 
 /** ETP=Local: an LB only reaches nodes hosting a ready pod of the Service behind it (the health check). */
 async function healthyWorkers(c: Ctx): Promise<Set<number> | null> {
-  const kp = c.scenario.hops.find((h) => h.component === 'kube-proxy');
-  if (kp?.settings.externalTrafficPolicy !== 'Local') return null;
-  const gw = c.scenario.hops.find((h) => h.component === 'envoy-gateway' || h.component === 'ingress-nginx');
+  // Only a node with a ready pod behind its NodePort passes the health check: with ETP=Local, that is the
+  // traffic policy of the kube-proxy hop (the catalog: forwarding scope same-node).
+  const kp = c.scenario.hops.slice(1).find((h) => clusterRealization(h).by === 'kube-proxy');
+  if (!kp || kp.entry.crossAz(kp.settings, c.scenario.cluster.azs).scope !== 'same-node') return null;
+  const gw = gatewayHop(c.scenario);
   const runSel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
-  // The pods behind the NodePort: Envoy (labeled by the run through EnvoyProxy), the ingress-nginx controller
-  // (labeled by its install), or the app itself.
-  const [ns, sel] =
-    gw?.component === 'envoy-gateway'
-      ? [ENVOY_GATEWAY_NAMESPACE, runSel]
-      : gw?.component === 'ingress-nginx'
-        ? [INGRESS_NGINX_NAMESPACE, Object.entries(INGRESS_NGINX_CONTROLLER_SELECTOR).map(([k, v]) => `${k}=${v}`).join(',')]
-        : [c.manifest.namespace, runSel];
+  // The pods behind the NodePort: the gateway's (its product says where they run and how they are labeled), or the app itself.
+  const g = gw ? GATEWAY_REALIZERS[gatewayProduct(gw)] : undefined;
+  const [ns, sel] = g ? [g.namespace, g.podSelector(runSel)] : [c.manifest.namespace, runSel];
   const nodes = await nodesWithReadyPods(c.kc!, ns, sel);
   const idx = await nodeLabel(c.kc!, 'exposure-lab.dev/node');
   return new Set(nodes.map((n) => Number(idx.get(n))).filter((n) => Number.isFinite(n)));
@@ -193,30 +190,18 @@ async function startOutside(c: Ctx, signal: AbortSignal): Promise<void> {
       continue;
     }
     const listeners = await Promise.all(hp.listeners.map(async (l) => ({ ...l, port: await freePort(l.host) })));
-    const spec: HopSpec = {
-      role: hp.role === 'gateway' ? 'l7' : hp.role,
-      name: hp.hop.name,
-      component: hp.hop.component,
-      settings: hp.hop.settings,
-      listeners,
-      upstreams,
-      latency: hp.latency,
-      crossAzLatency: hp.crossAzLatency,
-      sameAzOnly: hp.sameAzOnly,
-      sameNodeOnly: false,
-      inboundPrivateLink: hp.inboundPrivateLink,
-      markWafSource: hp.markWafSource,
-      tls: null,
-      networks: LOCAL_NETWORKS,
-      seed: deriveSeed(c.opts.seed, hp.hop.name),
-      throttleScale: DEFAULT_THROTTLE_SCALE,
-    };
+    const role = LOCAL_REALIZERS[hp.realization.realizer].role;
+    // The same hop code as the local provider's processes; node ETP=Local is judged by health (healthyWorkers).
+    const spec: HopSpec = hopSpecOf(
+      { ...hp, sameNodeOnly: false },
+      { role, upstreams, listeners, seed: deriveSeed(c.opts.seed, hp.hop.name), networks: LOCAL_NETWORKS, throttleScale: DEFAULT_THROTTLE_SCALE },
+    );
     c.containers.push(await startHopContainer(c.versions.lab, spec, runLabel(c.opts.runId)));
     c.entries[i] = { host: listeners[0].host, port: listeners[0].port, path: '/' };
     c.hops[hp.index - 1] = {
       name: hp.hop.name,
       component: hp.hop.component,
-      realizedBy: `lab emulator container (${hp.role}, ${c.versions.lab}, host network)`,
+      realizedBy: `lab emulator container (${role}, ${c.versions.lab}, host network)`,
       fidelity: 'emulated',
       injectedLatency: c.opts.injectLatency && hp.latency ? { medianMs: hp.hop.latency.medianMs, p99Ms: hp.hop.latency.p99Ms, source: hp.hop.latency.basis, confidence: hp.hop.latency.confidence } : null,
       listen: listeners.map((l) => `${l.host}:${l.port}`).join(', '),
@@ -226,14 +211,18 @@ async function startOutside(c: Ctx, signal: AbortSignal): Promise<void> {
   }
 }
 
+/** What realizes the hops inside the cluster, per their cluster realization. */
 function inClusterHops(s: Scenario, v: KindVersions): Map<string, HopRealization> {
   const m = new Map<string, HopRealization>();
   for (const h of s.hops.slice(1)) {
+    const c = clusterRealization(h);
+    if (c.where !== 'inside') continue;
     const base = { name: h.name, component: h.component, fidelity: 'measured' as const, injectedLatency: null };
-    if (h.component === 'kube-proxy') m.set(h.name, { ...base, realizedBy: `kube-proxy (${h.settings.mode}) in kind ${v.kindNode}`, notes: ['entered through Docker port mappings on 127.22.<az>.<n>'] });
-    if (h.component === 'envoy-gateway') m.set(h.name, { ...base, realizedBy: `Envoy Gateway ${v.envoyGateway.version}` });
-    if (h.component === 'ingress-nginx') m.set(h.name, { ...base, realizedBy: `ingress-nginx ${v.ingressNginx.version}` });
-    if (h.component === 'service') m.set(h.name, { ...base, realizedBy: `lab echo in pods (${v.lab})` });
+    if (c.by === 'kube-proxy') m.set(h.name, { ...base, realizedBy: `kube-proxy (${h.settings.mode}) in kind ${v.kindNode}`, notes: ['entered through Docker port mappings on 127.22.<az>.<n>'] });
+    else if (c.by === 'gateway') {
+      const g = GATEWAY_REALIZERS[gatewayProduct(h)];
+      m.set(h.name, { ...base, realizedBy: `${g.title} ${v[g.versionsKey].version}` });
+    } else m.set(h.name, { ...base, realizedBy: `lab echo in pods (${v.lab})` });
   }
   return m;
 }
@@ -272,8 +261,7 @@ export async function provisionKind(scenario: Scenario, opts: ProvisionOptions):
   const direct = plan.clusterTargets[0];
   const entry = first ?? { host: direct.host, port: direct.port, path: '/' };
   const tools: Record<string, string> = { kind: (await toolVersion('kind', ['version'])) ?? 'unknown', 'kind node': versions.kindNode, 'lab image': versions.lab };
-  if (scenario.hops.some((h) => h.component === 'envoy-gateway')) tools['envoy-gateway'] = versions.envoyGateway.version;
-  if (scenario.hops.some((h) => h.component === 'ingress-nginx')) tools['ingress-nginx'] = versions.ingressNginx.version;
+  for (const p of gatewayProducts(scenario)) tools[p] = versions[GATEWAY_REALIZERS[p].versionsKey].version;
   // Realization-wide notes go with the first hop realized in the cluster, where they apply.
   const firstIn = hops.find((h) => h.fidelity === 'measured');
   if (firstIn) firstIn.notes = [...(firstIn.notes ?? []), ...manifest.notes, ...plan.notes];

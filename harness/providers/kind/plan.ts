@@ -6,6 +6,7 @@ import { planTopology, type HopPlan } from '../local/topology.ts';
 import type { Manifest } from '../../k8s/types.ts';
 import { kindWorkers, type KindWorker } from '../../k8s/kind-config.ts';
 import type { UpstreamSpec } from '../../emulation/spec.ts';
+import { clusterRealization } from '../../k8s/realizers.ts';
 
 export interface KindOutsideHop {
   plan: HopPlan;
@@ -25,7 +26,9 @@ export interface KindPlan {
 export function planKind(s: Scenario, m: Manifest, o: { injectLatency: boolean; maxSources?: number }): KindPlan {
   const topo = planTopology(s, { injectLatency: o.injectLatency, maxSources: o.maxSources });
   const names = new Set(m.outside.map((x) => x.hop));
-  const outside: KindOutsideHop[] = topo.hops.filter((h) => names.has(h.hop.name)).map((h) => ({ plan: h, via: h.hop.component === 'apigw-rest' ? 'localstack' : 'emulator' }));
+  const outside: KindOutsideHop[] = topo.hops
+    .filter((h) => names.has(h.hop.name))
+    .map((h) => ({ plan: h, via: clusterRealization(h.hop).by === 'localstack-apigw' ? 'localstack' : 'emulator' }));
   // Outside hops must be a prefix of the chain: nothing outside the cluster sits behind something inside it.
   outside.forEach((h, i) => {
     if (topo.hops[i]?.hop.name !== h.plan.hop.name) throw new Error(`hop ${h.plan.hop.name} is outside the cluster but follows an in-cluster hop`);

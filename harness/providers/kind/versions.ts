@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../scenario/resolve.ts';
 import type { Scenario } from '../../scenario/model.ts';
+import { GATEWAY_REALIZERS, clusterRealization, gatewayProduct, type GatewayProduct } from '../../k8s/realizers.ts';
 
 export interface KindVersions {
   kindNode: string;
@@ -25,11 +26,19 @@ export function imagesFor(s: Scenario | null, v: KindVersions, env: NodeJS.Proce
     { image: v.lab, why: 'echo pods and LB emulators (docker build -f infra/kind/Dockerfile -t ' + v.lab + ' .)' },
   ];
   if (!s) return out;
-  const has = (c: string) => s.hops.some((h) => h.component === c);
-  if (has('envoy-gateway')) out.push(...v.envoyGateway.images.map((image) => ({ image, why: `Envoy Gateway ${v.envoyGateway.version}` })));
-  if (has('ingress-nginx')) out.push(...v.ingressNginx.images.map((image) => ({ image, why: `ingress-nginx ${v.ingressNginx.version}` })));
-  if (has('apigw-rest')) out.push({ image: v.localstack, why: 'LocalStack (API Gateway REST)' });
-  const outsideHops = s.hops.some((h) => !['client', 'kube-proxy', 'envoy-gateway', 'ingress-nginx', 'service'].includes(h.component));
-  if (outsideHops && env.TESTCONTAINERS_RYUK_DISABLED !== 'true') out.push({ image: v.ryuk, why: 'testcontainers reaper (or set TESTCONTAINERS_RYUK_DISABLED=true)' });
+  const hops = s.hops.slice(1);
+  for (const product of gatewayProducts(s)) {
+    const g = GATEWAY_REALIZERS[product];
+    const pin = v[g.versionsKey];
+    out.push(...pin.images.map((image) => ({ image, why: `${g.title} ${pin.version}` })));
+  }
+  const outside = hops.map((h) => clusterRealization(h)).filter((c) => c.where === 'outside');
+  if (outside.some((c) => c.by === 'localstack-apigw')) out.push({ image: v.localstack, why: 'LocalStack (API Gateway REST)' });
+  if (outside.length && env.TESTCONTAINERS_RYUK_DISABLED !== 'true') out.push({ image: v.ryuk, why: 'testcontainers reaper (or set TESTCONTAINERS_RYUK_DISABLED=true)' });
   return out;
+}
+
+/** The gateway products a scenario's in-cluster gateways need installed. */
+export function gatewayProducts(s: Scenario): GatewayProduct[] {
+  return [...new Set(s.hops.filter((h) => h.entry.gateway).map(gatewayProduct))];
 }

@@ -1,10 +1,9 @@
 // The embedded default provider: every hop of a scenario is a real process on loopback (or a real data plane
 // for the in-cluster gateway when one is installed), wired from the service back to the entry.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Provider, ProvisionOptions, Realized } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
@@ -13,9 +12,11 @@ import { UserError } from '../../lib/errors.ts';
 import { deriveSeed } from '../../emulation/prng.ts';
 import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../emulation/dataplane.ts';
+import { chooseDataPlane } from '../../emulation/dataplanes/index.ts';
 import { ECHO_HEADERS } from '../../emulation/echo.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
-import { planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import { hopSpecOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import { LOCAL_REALIZERS } from './realizers.ts';
 import { HopProcess } from './processes.ts';
 import { labCertificate } from './certs.ts';
 
@@ -29,8 +30,6 @@ export interface LocalOptions {
   /** Echo inspect mode (parses and reports PROXY headers instead of answering 400): ip-matrix only. */
   inspectEcho?: boolean;
 }
-
-const DATAPLANES_INDEX = fileURLToPath(new URL('../../emulation/dataplanes/index.ts', import.meta.url));
 
 export const localProvider: Provider = {
   name: 'local',
@@ -81,16 +80,14 @@ export async function provisionLocal(scenario: Scenario, opts: ProvisionOptions,
   const abortError = () => new UserError(`provisioning ${scenario.name} was interrupted`, 'nothing was left running');
   try {
     if (opts.signal?.aborted) throw abortError();
-    const dataPlanes = await loadDataPlanes(opts.log);
-    // Fork every emulated hop up front: loading tsx + the catalog is the slow part, in parallel.
-    const gatewaySpecs = new Map<number, GatewaySpec>();
+    // Fork every hop process up front: loading tsx + the catalog is the slow part, in parallel. A hop a real
+    // data plane may realize asks the data-plane chooser first (an explicit choice that cannot be honoured
+    // throws here, before anything was started).
     const gatewayPlane = new Map<number, DataPlane>();
     for (let i = 0; i < plan.hops.length; i++) {
       const hp = plan.hops[i];
-      if (hp.role === 'gateway' && dataPlanes && local.gatewayRealization !== 'builtin' && hp.hop.settings.realization !== 'builtin') {
-        const probe = { component: hp.hop.component as GatewaySpec['component'], settings: hp.hop.settings };
-        // An explicit realization that cannot be honoured throws here, before anything was started.
-        const choice = await dataPlanes.pick(probe as GatewaySpec);
+      if (LOCAL_REALIZERS[hp.realization.realizer].dataPlane && local.gatewayRealization !== 'builtin') {
+        const choice = await chooseDataPlane(gatewayOf(hp));
         if (choice.note) hp.notes.push(choice.note);
         if (choice.dataPlane) {
           gatewayPlane.set(i, choice.dataPlane);
@@ -112,19 +109,26 @@ export async function provisionLocal(scenario: Scenario, opts: ProvisionOptions,
           const workDir = mkdtempSync(join(tmpdir(), `exposure-lab-${opts.runId}-${hp.hop.name}-`));
           workDirs.push(workDir);
           const listen = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host) })));
-          const gs: GatewaySpec = { component: hp.hop.component as GatewaySpec['component'], settings: hp.hop.settings, listen, upstreams: upstreams.map((u) => ({ host: u.host, port: u.port })), networks: LOCAL_NETWORKS, workDir };
-          gatewaySpecs.set(i, gs);
-          const handle = await dp.start(gs);
+          const handle = await dp.start({ ...gatewayOf(hp), listen, upstreams: upstreams.map((u) => ({ host: u.host, port: u.port })), networks: LOCAL_NETWORKS, workDir });
           planes.push(handle);
           for (const pid of handle.pids) processes.push({ pid, what: `${hp.hop.name} (${handle.realizedBy})` });
           tools[dp.name] = handle.realizedBy;
           bound[i] = hp.listeners.map((l, k) => ({ host: l.host, port: listen[k].port, az: l.az, node: l.node }));
-          hopsOut[i] = realization(hp, bound[i], handle.realizedBy, 'measured', opts.injectLatency, ['real data plane with a generated config; no latency injected (its own latency is measured)']);
+          hopsOut[i] = realization(plan, i, bound[i], handle.realizedBy, 'measured', false, opts.injectLatency, [...hp.notes, 'real data plane with a generated config; no latency injected (its own latency is measured)']);
         } else {
-          const spec = hopSpec(scenario, hp, upstreams, opts, local, cert);
+          const r = LOCAL_REALIZERS[hp.realization.realizer];
+          const spec = hopSpecOf(hp, {
+            role: r.role,
+            upstreams,
+            seed: deriveSeed(opts.seed, hp.hop.name),
+            networks: LOCAL_NETWORKS,
+            throttleScale: local.throttleScale ?? DEFAULT_THROTTLE_SCALE,
+            tls: hp.tls ? cert : null,
+            app: r.role === 'echo' ? appSpec(scenario, opts, local) : undefined,
+          });
           bound[i] = await procs[i]!.start(spec);
           opts.log(`local: started ${hp.hop.name} (${hp.hop.component}, pid ${procs[i]!.pid})`);
-          hopsOut[i] = realization(hp, bound[i], realizedByOf(hp), fidelityOf(hp), opts.injectLatency, hp.notes);
+          hopsOut[i] = realization(plan, i, bound[i], r.realizedBy(hp.hop.component, hp.tls), r.fidelity, r.role !== 'echo', opts.injectLatency, hp.notes);
         }
       } catch (e) {
         throw new UserError(`hop "${hp.hop.name}" (${hp.hop.component}) failed to start: ${(e as Error).message}`, 'every process started for this run was stopped; see the message for the cause', 1);
@@ -148,60 +152,40 @@ export async function provisionLocal(scenario: Scenario, opts: ProvisionOptions,
   }
 }
 
-function realizedByOf(hp: HopPlan): string {
-  if (hp.role === 'echo') return 'builtin echo service (node:http)';
-  if (hp.role === 'gateway') return `builtin ${hp.hop.component} emulation (catalog semantics over node:http)`;
-  if (hp.role === 'l4') return `builtin L4 forwarder (${hp.hop.component} semantics${hp.tls ? ', TLS terminated with a generated certificate' : ''})`;
-  return `builtin L7 proxy (${hp.hop.component} semantics${hp.tls ? ', TLS terminated with a generated certificate' : ''})`;
+/** The data-plane view of a gateway hop: its product (the catalog's gateway facet) and settings. */
+function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'component' | 'settings'> {
+  const product = hp.hop.entry.gateway?.product;
+  if (!product) throw new Error(`${hp.hop.component} is realized by a data plane but has no gateway facet in the catalog`);
+  return { component: product, settings: hp.hop.settings };
 }
 
-function fidelityOf(hp: HopPlan): HopRealization['fidelity'] {
-  if (hp.role === 'echo') return 'measured';
-  return 'emulated';
-}
-
-function realization(hp: HopPlan, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], inject: boolean, notes: string[]): HopRealization {
+function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[]): HopRealization {
+  const hp = plan.hops[i];
   const lat = hp.hop.latency;
-  const injected = fidelity === 'measured' && hp.role !== 'echo' ? null : hp.latency;
+  const rtt = (l: { medianMs: number; p99Ms: number }) => `cross-AZ RTT (${l.medianMs}/${l.p99Ms} ms, modeled)`;
+  const next = plan.hops[i + 1];
+  const prev = plan.hops[i - 1];
   return {
     name: hp.hop.name,
     component: hp.hop.component,
     realizedBy,
     fidelity,
-    injectedLatency: inject && injected ? { medianMs: lat.medianMs, p99Ms: lat.p99Ms, source: lat.basis, confidence: lat.confidence } : null,
+    injectedLatency: inject && injects && hp.latency ? { medianMs: lat.medianMs, p99Ms: lat.p99Ms, source: lat.basis, confidence: lat.confidence } : null,
     listen: bound.map((b) => `${b.host}:${b.port}`).join(', '),
     notes: [
       ...notes,
-      ...(inject && hp.crossAzLatency ? [`cross-AZ RTT (${hp.crossAzLatency.medianMs}/${hp.crossAzLatency.p99Ms} ms, modeled) added on flows to a target in another AZ`] : []),
+      ...(inject && hp.crossAzLatency && !hp.crossAzFrom.length ? [`${rtt(hp.crossAzLatency)} added on flows to a target in another AZ`] : []),
+      ...(inject && hp.crossAzLatency && hp.crossAzFrom.length ? [`${rtt(hp.crossAzLatency)} added on requests from ${prev?.hop.name ?? "the sender"} pods in another AZ`] : []),
+      ...(inject && next?.crossAzFrom.length && next.crossAzLatency ? [`${rtt(next.crossAzLatency)} on flows to a pod in another AZ: added by ${next.hop.name}, the receiving side`] : []),
       ...(!inject ? ['no latency injected (overhead measurement run)'] : []),
     ],
   };
 }
 
-function hopSpec(s: Scenario, hp: HopPlan, upstreams: UpstreamSpec[], opts: ProvisionOptions, local: LocalOptions, cert: { key: string; cert: string } | null): HopSpec {
+/** How the echo answers: the application's client-IP rule and response, from the scenario's service hop. */
+function appSpec(s: Scenario, opts: ProvisionOptions, local: LocalOptions): NonNullable<HopSpec['app']> {
   const svc = s.hops[s.hops.length - 1].settings;
-  return {
-    role: hp.role === 'gateway' ? 'l7' : hp.role,
-    name: hp.hop.name,
-    component: hp.hop.component,
-    settings: hp.hop.settings,
-    listeners: hp.listeners,
-    upstreams,
-    latency: hp.latency,
-    crossAzLatency: hp.crossAzLatency,
-    sameAzOnly: hp.sameAzOnly,
-    sameNodeOnly: hp.sameNodeOnly,
-    inboundPrivateLink: hp.inboundPrivateLink,
-    markWafSource: hp.markWafSource,
-    tls: hp.tls ? cert : null,
-    networks: LOCAL_NETWORKS,
-    seed: deriveSeed(opts.seed, hp.hop.name),
-    throttleScale: local.throttleScale ?? DEFAULT_THROTTLE_SCALE,
-    app:
-      hp.role === 'echo'
-        ? { clientIpFrom: s.appClientIpFrom, clientIpHeader: svc.clientIpHeader, responseBytes: svc.responseBytes, processingMs: opts.injectLatency ? svc.processingMs : 0, inspect: local.inspectEcho }
-        : undefined,
-  };
+  return { clientIpFrom: s.appClientIpFrom, clientIpHeader: svc.clientIpHeader, responseBytes: svc.responseBytes, processingMs: opts.injectLatency ? svc.processingMs : 0, inspect: local.inspectEcho };
 }
 
 /**
@@ -226,24 +210,6 @@ function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener 
   const ups = upstreamsFor(plan, bound, 0);
   const usable = bound[0].find((l) => ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
   return usable ?? bound[0][0];
-}
-
-type Choice = { dataPlane: DataPlane | null; note: string };
-
-async function loadDataPlanes(log: (l: string) => void): Promise<{ pick(spec: GatewaySpec): Promise<Choice> } | null> {
-  if (!existsSync(DATAPLANES_INDEX)) return null;
-  try {
-    const mod = (await import(DATAPLANES_INDEX)) as {
-      pickDataPlane?: (spec: Pick<GatewaySpec, 'component' | 'settings'>) => Promise<DataPlane | null>;
-      chooseDataPlane?: (spec: Pick<GatewaySpec, 'component' | 'settings'>) => Promise<Choice>;
-    };
-    if (typeof mod.chooseDataPlane === 'function') return { pick: (spec) => mod.chooseDataPlane!(spec) };
-    if (typeof mod.pickDataPlane !== 'function') return null;
-    return { pick: async (spec) => ({ dataPlane: await mod.pickDataPlane!(spec), note: '' }) };
-  } catch (e) {
-    log(`local: data planes unavailable (${(e as Error).message}); using the built-in gateway emulation`);
-    return null;
-  }
 }
 
 function canBind(host: string): Promise<boolean> {

@@ -1,10 +1,13 @@
-// Pure planning of a local realization: which process realizes each hop, on which 127.x addresses (the
-// loopback address plan, catalog/address-plan.ts), which pods sit on which node and AZ, and which flags the
-// hop process needs. No processes, no sockets: this is unit-tested on its own.
+// Pure planning of a local realization: which realizer runs each hop (the catalog's `realize.local`), on which
+// 127.x addresses (the loopback address plan, catalog/address-plan.ts), which pods sit on which node and AZ,
+// which targets a hop may pick and where cross-AZ latency is injected (the catalog's crossAz answer, the same
+// one cost and the model use). No processes, no sockets: this is unit-tested on its own.
 import type { Scenario, ResolvedHop } from '../../scenario/model.ts';
 import { CROSS_AZ_RTT } from '../../catalog/network.ts';
-import { serviceVersions } from '../../catalog/components/service.ts';
-import type { HopRole, LatencySpec, ListenerSpec } from '../../emulation/spec.ts';
+import { listenerAddress } from '../../catalog/address-plan.ts';
+import type { ListenerLayout, LocalRealization } from '../../catalog/realization.ts';
+import type { HopSpec, LatencySpec, ListenerSpec, UpstreamSpec } from '../../emulation/spec.ts';
+import { LOCAL_REALIZERS } from './realizers.ts';
 
 export interface NodePlan {
   address: string;
@@ -15,16 +18,25 @@ export interface NodePlan {
 export interface HopPlan {
   index: number;
   hop: ResolvedHop;
-  role: HopRole | 'gateway';
+  /** What the catalog says realizes it here. */
+  realization: LocalRealization;
   listeners: ListenerSpec[];
   sameAzOnly: boolean;
   sameNodeOnly: boolean;
+  /** The hop before it delivers over PrivateLink (its semantics mark envelopes so). */
   inboundPrivateLink: boolean;
-  markWafSource: boolean;
+  /** Tell the next hop, evaluated inside this one (a WAF), the source this hop saw. */
+  forwardSourceToAttached: boolean;
+  /** Evaluated inside the hop before it (a WAF): it reads that hop's source instead of its own peer. */
+  attachedToPrevious: boolean;
   /** TLS terminated at this listener (entry hop only). */
   tls: boolean;
   latency: LatencySpec | null;
+  /** Added by this hop on flows it forwards to a target in another AZ. */
   crossAzLatency: LatencySpec | null;
+  /** Added by this hop on flows it receives from these senders when they sit in another AZ (the sender
+   *  cannot inject: a real data plane realizes it). */
+  crossAzFrom: Array<{ host: string; az: number }>;
   /** Facts about how this hop is realized here, for the report. */
   notes: string[];
 }
@@ -36,47 +48,6 @@ export interface TopologyPlan {
   sources: string[];
 }
 
-const TLS_TERMINATING = (h: ResolvedHop): boolean => {
-  const s = h.settings;
-  switch (h.component) {
-    case 'nlb':
-      return s.listener === 'TLS';
-    case 'alb':
-      return !!s.https;
-    case 'clb':
-      return s.listener === 'https' || s.listener === 'ssl';
-    case 'cloudfront':
-      return s.viewerProtocol === 'https';
-    case 'apigw-rest':
-    case 'apigw-http':
-      return true;
-    case 'lattice':
-      return s.listener === 'https';
-    default:
-      return false;
-  }
-};
-
-export function roleOf(h: ResolvedHop): HopRole | 'gateway' {
-  switch (h.component) {
-    case 'service':
-      return 'echo';
-    case 'envoy-gateway':
-    case 'ingress-nginx':
-      return 'gateway';
-    case 'nlb':
-    case 'vpc-link':
-    case 'kube-proxy':
-      return 'l4';
-    case 'clb':
-      return h.settings.listener === 'tcp' || h.settings.listener === 'ssl' ? 'l4' : 'l7';
-    case 'lattice':
-      return h.settings.listener === 'tls-passthrough' ? 'l4' : 'l7';
-    default:
-      return 'l7';
-  }
-}
-
 /** Client source addresses: 127.1.<hi>.<lo>, skipping .0 and .255. */
 export function clientSources(n: number): string[] {
   const out: string[] = [];
@@ -86,6 +57,13 @@ export function clientSources(n: number): string[] {
     out.push(`127.1.${hi}.${lo}`);
   }
   return out;
+}
+
+/** The catalog's local realization of a hop; a component without one cannot run locally. */
+export function localRealization(h: ResolvedHop): LocalRealization {
+  const r = h.entry.realize?.local(h.settings);
+  if (!r) throw new Error(`component ${h.component} has no local realization in the catalog (realize.local)`);
+  return r;
 }
 
 export function planTopology(s: Scenario, opts: { injectLatency: boolean; maxSources?: number }): TopologyPlan {
@@ -103,87 +81,105 @@ export function planTopology(s: Scenario, opts: { injectLatency: boolean; maxSou
     podCount.set(node.index, k);
     return { host: `127.23.${node.index}.${k}`, port: 0, az: node.az, node: node.address, version, pod: name };
   };
-  const perAz = (prefix: string, k: number): ListenerSpec[] =>
-    Array.from({ length: azs }, (_, i) => ({ host: `${prefix}.${i + 1}.${k}`, port: 0, az: i + 1 }));
+  // Hops sharing an address block (every load balancer sits in 127.20) take the next number in it.
+  const used = new Map<string, number>();
+  const listenersOf = (h: ResolvedHop, layout: ListenerLayout): ListenerSpec[] => {
+    if ('on' in layout) {
+      if (layout.on === 'nodes') return nodes.map((n) => ({ host: n.address, port: 0, az: n.az, node: n.address }));
+      return layout.pods.map((p) => placePod(`${h.name}-${p.name}`, p.version));
+    }
+    const k = (used.get(layout.block) ?? 0) + 1;
+    used.set(layout.block, k);
+    if (layout.per === 'hop') return [{ host: listenerAddress(layout.block, k), port: 0, az: 1 }];
+    return Array.from({ length: Math.min(azs, layout.maxAzs ?? azs) }, (_, i) => ({ host: listenerAddress(layout.block, k, i + 1), port: 0, az: i + 1 }));
+  };
 
   const chain = s.hops.slice(1);
   const clientSettings = s.hops[0].settings;
-  let lb = 0;
-  let eni = 0;
-  let edge = 0;
-  let api = 0;
-  let lat = 0;
-  let waf = 0;
+  const crossAzRtt: LatencySpec = { medianMs: CROSS_AZ_RTT.medianMs, p99Ms: CROSS_AZ_RTT.p99Ms };
   const hops: HopPlan[] = chain.map((h, i) => {
-    const role = roleOf(h);
-    const notes: string[] = [];
-    let listeners: ListenerSpec[];
-    switch (h.component) {
-      case 'nlb':
-      case 'alb':
-      case 'clb':
-        listeners = perAz('127.20', ++lb);
-        break;
-      case 'vpc-link':
-        listeners = perAz('127.21', ++eni).slice(0, 1);
-        break;
-      case 'cloudfront':
-        listeners = [{ host: `127.30.0.${++edge}`, port: 0, az: 1 }];
-        break;
-      case 'apigw-rest':
-      case 'apigw-http':
-        listeners = [{ host: `127.40.0.${++api}`, port: 0, az: 1 }];
-        break;
-      case 'lattice':
-        listeners = [{ host: `127.254.171.${++lat}`, port: 0, az: 1 }];
-        break;
-      case 'waf':
-        // The WAF forwards from the address of the resource it is attached to (apply keeps the peer).
-        listeners = [{ host: `127.31.0.${++waf}`, port: 0, az: 1 }];
-        break;
-      case 'kube-proxy':
-        listeners = nodes.map((n) => ({ host: n.address, port: 0, az: n.az, node: n.address }));
-        break;
-      case 'envoy-gateway':
-      case 'ingress-nginx':
-        listeners = Array.from({ length: h.settings.replicas }, (_, r) => placePod(`${h.name}-${r + 1}`));
-        break;
-      case 'service': {
-        listeners = [];
-        for (const v of serviceVersions(h.settings)) for (let r = 0; r < v.replicas; r++) listeners.push(placePod(`${h.name}-${v.name}-${r + 1}`, v.name));
-        break;
-      }
-      default:
-        listeners = [{ host: `127.20.99.${++lb}`, port: 0, az: 1 }];
-    }
+    const realization = localRealization(h);
+    const notes = [...(realization.notes ?? [])];
     const prev = chain[i - 1];
     const next = chain[i + 1];
-    const sameAzOnly = (h.component === 'nlb' || h.component === 'clb') && !h.settings.crossZone;
-    const sameNodeOnly = h.component === 'kube-proxy' && h.settings.externalTrafficPolicy === 'Local';
-    const crossAzPossible = (h.component === 'nlb' || h.component === 'clb') ? !!h.settings.crossZone : h.component === 'alb' || (h.component === 'kube-proxy' && !sameNodeOnly);
-    const tls = i === 0 && TLS_TERMINATING(h) && (clientSettings.https || (h.component === 'nlb' && h.settings.listener === 'TLS'));
+    const scope = h.entry.crossAz(h.settings, azs).scope;
+    const tlsListener = h.entry.tls(h.settings) === 'terminate';
+    const tls = i === 0 && tlsListener && (clientSettings.https || realization.entryTls === 'always');
     if (i === 0 && clientSettings.https && !tls) notes.push('client https requested, but this first hop does not terminate TLS here: plain HTTP used');
-    if (i > 0 && TLS_TERMINATING(h) && h.component === 'nlb') notes.push('TLS listener behind another hop realized as TCP (TLS only at the entry hop locally)');
-    if (h.component === 'lattice' && h.settings.listener === 'tls-passthrough') notes.push('TLS passthrough realized as byte forwarding (the lab client speaks plain HTTP through it)');
+    if (i > 0) notes.push(...(realization.notesBehindEntry ?? []));
     const latency: LatencySpec | null =
-      opts.injectLatency && h.latency.medianMs > 0 && role !== 'echo'
+      opts.injectLatency && h.latency.medianMs > 0 && realization.realizer !== 'echo'
         ? { medianMs: h.latency.medianMs, p99Ms: h.latency.p99Ms, newConnection: h.latency.newConnection }
         : null;
+    const crossesAz = opts.injectLatency && scope === 'any-az';
     return {
       index: h.index,
       hop: h,
-      role,
-      listeners,
-      sameAzOnly,
-      sameNodeOnly,
-      inboundPrivateLink: h.component === 'nlb' && prev?.component === 'vpc-link' && prev.settings.version === 'v1',
-      markWafSource: next?.component === 'waf',
+      realization,
+      listeners: listenersOf(h, realization.listeners),
+      sameAzOnly: scope === 'same-az',
+      sameNodeOnly: scope === 'same-node',
+      inboundPrivateLink: !!prev && deliversOverPrivateLink(prev),
+      forwardSourceToAttached: next?.entry.partOfPrevious === 'evaluated-inside',
+      attachedToPrevious: h.entry.partOfPrevious === 'evaluated-inside',
       tls,
       latency,
-      crossAzLatency: opts.injectLatency && crossAzPossible ? { medianMs: CROSS_AZ_RTT.medianMs, p99Ms: CROSS_AZ_RTT.p99Ms } : null,
+      crossAzLatency: crossesAz && LOCAL_REALIZERS[realization.realizer].crossAzAt === 'sender' ? crossAzRtt : null,
+      crossAzFrom: [],
       notes,
     };
   });
+  // A hop whose realizer cannot inject (a real data plane) leaves the cross-AZ share to the hop behind it.
+  hops.forEach((hp, i) => {
+    const next = hops[i + 1];
+    if (!next || !opts.injectLatency || hp.crossAzLatency || hp.hop.entry.crossAz(hp.hop.settings, azs).scope !== 'any-az') return;
+    next.crossAzLatency = crossAzRtt;
+    next.crossAzFrom = hp.listeners.map((l) => ({ host: l.host, az: l.az }));
+  });
   const n = Math.min(clientSettings.sources, opts.maxSources ?? clientSettings.sources);
   return { nodes, hops, clientHttps: !!hops[0]?.tls, sources: clientSources(n) };
+}
+
+/** The hop marks what it forwards as arriving over PrivateLink (API Gateway VPC link v1): fold one envelope through it. */
+function deliversOverPrivateLink(h: ResolvedHop): boolean {
+  const out = h.entry.apply({ peer: '127.0.0.1', proxy: [], headers: [] }, h.settings, { self: '127.0.0.2', nodeAddress: '127.0.0.2', random: () => 0.5 });
+  return out.ok && !!out.env.privateLink;
+}
+
+/** What one hop process (a local process or a kind emulator container) is told to be. */
+export function hopSpecOf(
+  hp: HopPlan,
+  o: {
+    role: HopSpec['role'];
+    upstreams: UpstreamSpec[];
+    listeners?: ListenerSpec[];
+    seed: number;
+    networks: HopSpec['networks'];
+    throttleScale: number;
+    tls?: HopSpec['tls'];
+    app?: HopSpec['app'];
+  },
+): HopSpec {
+  return {
+    role: o.role,
+    name: hp.hop.name,
+    component: hp.hop.component,
+    settings: hp.hop.settings,
+    listeners: o.listeners ?? hp.listeners,
+    upstreams: o.upstreams,
+    latency: hp.latency,
+    crossAzLatency: hp.crossAzLatency,
+    crossAzFrom: hp.crossAzFrom,
+    sameAzOnly: hp.sameAzOnly,
+    sameNodeOnly: hp.sameNodeOnly,
+    inboundPrivateLink: hp.inboundPrivateLink,
+    forwardSourceToAttached: hp.forwardSourceToAttached,
+    attachedToPrevious: hp.attachedToPrevious,
+    enforce: hp.realization.enforce,
+    tls: o.tls ?? null,
+    networks: o.networks,
+    seed: o.seed,
+    throttleScale: o.throttleScale,
+    app: o.app,
+  };
 }

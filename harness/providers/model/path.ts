@@ -1,9 +1,8 @@
 // Compiles a scenario into the model's view of a request path: per hop a lognormal latency, a new-connection
 // extra, a cross-AZ chance, an optional queue (replicas x capacity), rate limiter (429) and timeout (504).
 // Pure: everything comes from the catalog entries and the scenario, so the model restates nothing.
-import { CROSS_AZ_RTT, crossAzProbability, lognormalSigma } from '../../catalog/network.ts';
+import { CROSS_AZ_RTT, lognormalSigma } from '../../catalog/network.ts';
 import type { ResolvedHop, Scenario } from '../../scenario/model.ts';
-import { serviceVersions } from '../../catalog/components/service.ts';
 
 export interface Lognormal {
   /** ln(median ms); -Infinity when the median is 0 (the stage adds nothing). */
@@ -67,65 +66,15 @@ export function lognormal(m: { medianMs: number; p99Ms: number }): Lognormal {
   };
 }
 
-const TERMINATES = new Set(['cloudfront', 'apigw-rest', 'apigw-http', 'alb', 'lattice', 'envoy-gateway', 'ingress-nginx', 'service']);
-
-function terminatesClientConnection(h: ResolvedHop): boolean {
-  if (h.component === 'clb') return h.settings.listener === 'http' || h.settings.listener === 'https';
-  if (h.component === 'lattice') return h.settings.listener !== 'tls-passthrough';
-  return TERMINATES.has(h.component);
-}
-
+/** The client speaks TLS to the first hop when it asks for https, or when that listener only speaks TLS. */
 function clientUsesTls(first: ResolvedHop, clientHttps: boolean): boolean {
-  if (clientHttps) return true;
-  switch (first.component) {
-    case 'cloudfront':
-      return first.settings.viewerProtocol === 'https';
-    case 'apigw-rest':
-    case 'apigw-http':
-      return true; // API Gateway endpoints are HTTPS only
-    case 'alb':
-      return first.settings.https === true;
-    case 'nlb':
-      return first.settings.listener === 'TLS';
-    case 'clb':
-      return first.settings.listener === 'https' || first.settings.listener === 'ssl';
-    case 'lattice':
-      return first.settings.listener !== 'http';
-    default:
-      return false;
-  }
+  return clientHttps || first.entry.tls(first.settings) !== 'none';
 }
 
-/** Cross-AZ chance of the forwarding step out of hop h (targets spread evenly over `azs`). */
+/** Cross-AZ chance of the forwarding step out of hop h: the catalog's one answer (cost and local use it too). */
 function crossAz(h: ResolvedHop, azs: number): { p: number; why: string } {
-  const p = crossAzProbability(azs);
-  switch (h.component) {
-    case 'nlb':
-    case 'clb':
-      return h.settings.crossZone ? { p, why: `cross-zone on: (azs-1)/azs = ${p.toFixed(3)}` } : { p: 0, why: 'cross-zone off: targets in the same AZ' };
-    case 'alb':
-      return { p, why: `ALB cross-zone is always on: (azs-1)/azs = ${p.toFixed(3)}` };
-    case 'kube-proxy':
-      return h.settings.externalTrafficPolicy === 'Cluster'
-        ? { p, why: `ETP=Cluster may pick a pod in any AZ: ${p.toFixed(3)}` }
-        : { p: 0, why: 'ETP=Local: a pod on the receiving node' };
-    default:
-      // Gateway -> pods, Lattice -> targets and managed hops: same-AZ assumed (topology-aware routing), the
-      // same rule the local emulation injects, so model and measured runs describe one topology.
-      return { p: 0, why: 'no cross-AZ forwarding modeled' };
-  }
-}
-
-function queueOf(h: ResolvedHop): HopModel['queue'] {
-  const s = h.settings;
-  if (h.component === 'envoy-gateway' || h.component === 'ingress-nginx') {
-    return { servers: s.replicas, perServerRps: s.capacityRpsPerReplica, why: `${s.replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` };
-  }
-  if (h.component === 'service') {
-    const replicas = serviceVersions(s).reduce((a, v) => a + v.replicas, 0);
-    return { servers: replicas, perServerRps: s.capacityRpsPerReplica, why: `${replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` };
-  }
-  return null;
+  const c = h.entry.crossAz(h.settings, azs);
+  return { p: c.share, why: c.share > 0 ? `${c.why}: (azs-1)/azs = ${c.share.toFixed(3)}` : c.why };
 }
 
 /** Rate limits with an HTTP status, read from the catalog's documented limits. */
@@ -156,7 +105,7 @@ export function compilePath(s: Scenario, o: ModelPathOptions = {}): ModelPath {
   const client = s.hops[0];
   const first = s.hops[1];
   const internetRtt = client.latency.medianMs;
-  const viaEdge = first?.component === 'cloudfront';
+  const viaEdge = !!first?.entry.edge;
   const edgeRtt = viaEdge ? Math.min(o.edgeRttMs ?? internetRtt, internetRtt) : internetRtt;
   const notes: string[] = [];
   const hops: HopModel[] = [];
@@ -173,23 +122,23 @@ export function compilePath(s: Scenario, o: ModelPathOptions = {}): ModelPath {
       seesClientConnection: clientConn,
       crossAzP: cz.p,
       crossAzWhy: cz.why,
-      queue: queueOf(h),
+      queue: h.entry.queue?.(h.settings) ?? null,
       limiter: limiterOf(h, azs),
       timeout: timeoutOf(h),
       basis: h.latency.basis,
       confidence: h.latency.confidence,
     });
-    if (terminatesClientConnection(h)) clientConn = false;
+    if (h.entry.terminates(h.settings)) clientConn = false;
   }
   const tls = first ? clientUsesTls(first, client.settings.https === true) : false;
   const tlsRtts = tls ? ((o.tlsVersion ?? '1.3') === '1.2' ? 2 : 1) : 0;
   const handshakeRtt = viaEdge ? edgeRtt : internetRtt;
-  // CloudFront reaches the origin over a pooled keep-alive connection: one edge->origin RTT per request.
   const originRtt = viaEdge ? Math.max(0, internetRtt - edgeRtt) : 0;
-  if (viaEdge) notes.push(`CloudFront: client->edge RTT ${edgeRtt} ms per handshake round trip and per request; edge->origin RTT ${originRtt} ms per request (internetRttMs - edge RTT, pooled origin connection)`);
-  if (first?.component === 'cloudfront') {
+  // An edge (CloudFront) reaches the origin over a pooled keep-alive connection: one edge->origin RTT per request.
+  if (viaEdge) notes.push(`${first.entry.title}: client->edge RTT ${edgeRtt} ms per handshake round trip and per request; edge->origin RTT ${originRtt} ms per request (internetRttMs - edge RTT, pooled origin connection)`);
+  if (viaEdge) {
     const quota = first.entry.limits(first.settings).find((l) => l.unit === 'req/s');
-    if (quota) notes.push(`CloudFront quota ${quota.value} req/s per distribution (${quota.note ?? ''}): not enforced by the model, flagged in sweeps`);
+    if (quota) notes.push(`${first.entry.title} quota ${quota.value} req/s per distribution (${quota.note ?? ''}): not enforced by the model, flagged in sweeps`);
   }
   let capacityRps = Infinity;
   let capacityBy = 'no capacity-limited hop';
