@@ -4,18 +4,13 @@
 import net from 'node:net';
 import http from 'node:http';
 import type { Envelope } from '../catalog/types.ts';
-import { appClientIp } from '../catalog/components/service.ts';
+import { ECHO_HEADERS, appClientIp } from '../catalog/components/service.ts';
 import { listen, normalize, type Running } from './l4-hop.ts';
 import { sniffProxy } from './l7-hop.ts';
 import type { ProxyInfo } from './proxy-header.ts';
 import type { HopRuntime } from './runtime.ts';
 import type { BoundListener } from './spec.ts';
 
-export const ECHO_HEADERS = {
-  clientIp: 'x-lab-app-client-ip',
-  version: 'x-lab-version',
-  pod: 'x-lab-pod',
-} as const;
 
 /** What the echo reports in its JSON body (request header `x-lab-echo: json` or a path under /echo). */
 export interface EchoReport {

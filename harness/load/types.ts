@@ -17,13 +17,11 @@ export interface LoadTarget {
   tls?: { servername?: string; rejectUnauthorized: false } | null;
 }
 
-export interface LoadPlan {
+/** What a run asks of the load, whatever realizes the scenario (a simulator takes only this). */
+export interface LoadShape {
   executor: Executor;
   /** Excluded from every result figure. */
   warmupS: number;
-  target: LoadTarget;
-  /** Source address pool in 127.0.0.0/8; requests rotate across it (see requestsPerSource). */
-  sources: string[];
   /** How many consecutive requests use one source before moving to the next. */
   requestsPerSource: number;
   connectionMode: 'keep-alive' | 'new-connection';
@@ -36,15 +34,22 @@ export interface LoadPlan {
   workers: number;
   /** Upper bound on concurrent in-flight requests/connections (bounded resource use). */
   maxConnections: number;
+  /** Throughput timeline resolution. */
+  intervalS: number;
+  /** Live progress on stderr (only when it is a TTY). */
+  progress?: boolean;
+}
+
+/** A load shape aimed at what a provider realized: where to send, from which sources, what to read back. */
+export interface LoadPlan extends LoadShape {
+  target: LoadTarget;
+  /** Source address pool in 127.0.0.0/8; requests rotate across it (see requestsPerSource). */
+  sources: string[];
   /**
    * Response headers to read. clientIpHeader: the echo service's view of the client IP, compared with the
    * request's true source address. tallyHeaders: counted per value (e.g. service version for weighted routing).
    */
   observe?: { clientIpHeader?: string; tallyHeaders?: string[] };
-  /** Throughput timeline resolution. */
-  intervalS: number;
-  /** Live progress on stderr (only when it is a TTY). */
-  progress?: boolean;
 }
 
 export interface LoadOutcome {

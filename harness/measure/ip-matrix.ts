@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/model.ts';
 import { provisionLocal } from '../providers/local/index.ts';
 import { xffList, getHeader } from '../catalog/headers.ts';
 import { addressOwner } from '../catalog/address-plan.ts';
+import { ECHO_HEADERS } from '../catalog/components/service.ts';
 import { probe } from './probe.ts';
 import { MATRIX_ROWS, type AddrClass, type Expectation, type MatrixRow } from './ip-matrix-rows.ts';
 
@@ -126,7 +127,7 @@ export async function runRow(row: MatrixRow, opts: MatrixOptions = {}): Promise<
         let retained = 0;
         for (const source of r2.sources.slice(0, n)) {
           const res = await probe({ target: r2.entry, source, headers: [['x-forwarded-for', CLIENT_XFF]], timeoutMs: 5000 });
-          if (res.status === 200 && res.headers['x-lab-app-client-ip'] === source) retained++;
+          if (res.status === 200 && res.headers[ECHO_HEADERS.clientIp] === source) retained++;
         }
         recovered = { checked: n, retained, gateway: r2.hops.find((h) => h.name === GATEWAY_HOP)?.realizedBy ?? '?' };
       } finally {

@@ -4,6 +4,7 @@
 import type { Realized } from '../providers/types.ts';
 import { gatewayHop, type Scenario } from '../scenario/model.ts';
 import { bypassableEdge, clientIpHeaders, strippedHeaders } from '../catalog/chain.ts';
+import { ECHO_HEADERS } from '../catalog/components/service.ts';
 import type { SpoofFinding } from '../result/types.ts';
 import { encodeProxyV1, encodeProxyV2 } from '../emulation/proxy-header.ts';
 import { probe, type ProbeRequest } from './probe.ts';
@@ -31,7 +32,7 @@ export async function runSpoofProbes(realized: Realized, scenario: Scenario, opt
     } catch {
       body = {};
     }
-    const appSaw = r.status === 200 ? (r.headers['x-lab-app-client-ip'] ?? null) : null;
+    const appSaw = r.status === 200 ? (r.headers[ECHO_HEADERS.clientIp] ?? null) : null;
     const spoofable = r.status === 200 && (d.believed ? d.believed(body, appSaw) : appSaw === d.forged);
     out.push({ probe: d.probe, forged: d.forged, appSaw: appSaw === '-' ? null : appSaw, spoofable, status: r.status, ...(spoofable ? { fix: d.fix } : {}) });
   }
@@ -42,7 +43,7 @@ export async function runSpoofProbes(realized: Realized, scenario: Scenario, opt
     const headers: Array<[string, string]> = [['x-forwarded-for', `${FORGED_IP}, ${FORGED_IP2}`]];
     for (const name of mappedHeaders(scenario)) headers.push([name.toLowerCase(), FORGED_IP]);
     const r = await probe({ target: { host: bypass.host, port: bypass.port, path: '/', hostHeader: realized.entry.hostHeader }, source, headers, timeoutMs: opts.timeoutMs ?? 5000 });
-    const appSaw = r.status === 200 ? (r.headers['x-lab-app-client-ip'] ?? null) : null;
+    const appSaw = r.status === 200 ? (r.headers[ECHO_HEADERS.clientIp] ?? null) : null;
     const spoofable = appSaw === FORGED_IP || appSaw === FORGED_IP2;
     out.push({
       probe: `origin bypass: straight to ${bypass.hop} with forged X-Forwarded-For${mappedHeaders(scenario).length ? ' and ' + mappedHeaders(scenario).join(', ') : ''}`,

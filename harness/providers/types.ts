@@ -1,12 +1,17 @@
-// One interface for every realization of a scenario: local (loopback processes), kind, eks, model.
+// The two shapes a provider takes. Realizers (local, kind, eks, and the coming cluster provider) turn a
+// scenario into something real that a load driver then drives; a simulator (model) computes the run itself.
+// runBench takes one path for each.
 import type { HopRealization } from '../result/types.ts';
-import type { LoadTarget } from '../load/types.ts';
+import type { LoadOutcome, LoadShape, LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
+import type { CalibrationRecord } from './model/calibrate.ts';
 
 export const PROVIDER_NAMES = ['local', 'kind', 'eks', 'model'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-export interface ProvisionOptions {
+export type Availability = { ok: true } | { ok: false; reason: string; hint: string };
+
+export interface RealizeOptions {
   /** Unique per run; providers derive names/addresses from it so parallel runs never collide. */
   runId: string;
   signal?: AbortSignal;
@@ -15,8 +20,6 @@ export interface ProvisionOptions {
   /** Seed for every random choice (latency samples, weighted routing). */
   seed: number;
   log: (line: string) => void;
-  /** Model provider only: result.json files to calibrate from, and a profile whose daily shape and connection mix apply. */
-  model?: { calibrateFrom?: string[]; profile?: string };
 }
 
 export interface Realized {
@@ -37,23 +40,39 @@ export interface Realized {
   teardown(): Promise<void>;
 }
 
+/** A provider that realizes the scenario; a load driver then sends real traffic through it. */
+export interface Realizer {
+  shape: 'realizer';
+  name: ProviderName;
+  /** Whether this machine can realize scenarios with this provider, and if not, what to do. */
+  available(): Promise<Availability>;
+  provision(scenario: Scenario, opts: RealizeOptions): Promise<Realized>;
+}
+
+export interface SimulateOptions {
+  seed: number;
+  log: (line: string) => void;
+  /** result.json files (or run folders) to calibrate from. */
+  calibrateFrom?: string[];
+  /** A traffic profile whose daily shape and connection mix apply. */
+  profile?: string;
+}
+
 export interface Simulated {
-  outcome: import('../load/types.ts').LoadOutcome;
+  outcome: LoadOutcome;
   hops: HopRealization[];
   /** Calibration, seeds, model assumptions: recorded in result.json. */
   notes: string[];
-  /** Model calibration (fit and goodness) when one was applied: the lead stores it in result.json. */
-  calibration?: import('./model/calibrate.ts').CalibrationRecord;
+  /** Model calibration (fit and goodness) when one was applied. */
+  calibration?: CalibrationRecord;
 }
 
-export interface Provider {
+/** A provider without processes: it computes the run (every figure modeled). */
+export interface Simulator {
+  shape: 'simulator';
   name: ProviderName;
-  /**
-   * Providers without processes (model) compute the run instead of provisioning: runBench calls this in
-   * place of provision() + a load driver. Every figure it returns is modeled.
-   */
-  simulate?(scenario: Scenario, plan: import('../load/types.ts').LoadPlan, opts: ProvisionOptions): Promise<Simulated>;
-  /** Whether this machine can realize scenarios with this provider, and if not, what to do. */
-  available(): Promise<{ ok: true } | { ok: false; reason: string; hint: string }>;
-  provision(scenario: Scenario, opts: ProvisionOptions): Promise<Realized>;
+  available(): Promise<Availability>;
+  simulate(scenario: Scenario, load: LoadShape, opts: SimulateOptions): Promise<Simulated>;
 }
+
+export type Provider = Realizer | Simulator;

@@ -8,8 +8,6 @@ import { renderRunMarkdown } from './markdown.ts';
 import { runCharts, type ChartDef } from './charts.ts';
 import { specToSvg } from './svg.ts';
 import { renderRunHtml, type RenderedChart } from './html.ts';
-import { loadScenarioOrThrow } from '../scenario/resolve.ts';
-import { combinedFeatures } from './plan-text.ts';
 
 export async function renderCharts(defs: ChartDef[]): Promise<RenderedChart[]> {
   const out: RenderedChart[] = [];
@@ -28,25 +26,9 @@ export function writeCharts(dir: string, charts: RenderedChart[]): string[] {
   });
 }
 
-/** The catalog's feature row for the run's scenario (null when the scenario file is gone or no longer loads). */
-export function featuresFor(r: RunResult): Record<string, string | boolean> | null {
-  for (const ref of [r.meta.scenarioFile, r.scenario]) {
-    try {
-      return { ...combinedFeatures(loadScenarioOrThrow(ref)) } as Record<string, string | boolean>;
-    } catch {
-      // try the next reference
-    }
-  }
-  return null;
-}
-
-/** Writes result.json (adding the catalog feature row when absent), report.md, report.html and charts/. */
+/** Writes result.json, report.md, report.html and charts/, from result.json alone. */
 export async function writeRunFolder(dir: string, result: RunResult, opts: { rewriteResult?: boolean } = {}): Promise<{ files: string[] }> {
   const files: string[] = [];
-  if (!result.features) {
-    const f = featuresFor(result);
-    if (f) result.features = f;
-  }
   if (opts.rewriteResult !== false) files.push(writeResult(dir, result));
   writeFileSync(join(dir, 'report.md'), renderRunMarkdown(result));
   files.push(join(dir, 'report.md'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadScenarioOrThrow } from '../scenario/resolve.ts';
 import { getProvider } from '../providers/index.ts';
 import type { ProviderName, Realized } from '../providers/types.ts';
-import type { LoadOutcome, LoadPlan } from '../load/types.ts';
+import type { LoadOutcome, LoadPlan, LoadShape } from '../load/types.ts';
 import { runLoad } from '../load/index.ts';
 import type { HopRealization, RunResult } from '../result/types.ts';
 import { UserError } from '../lib/errors.ts';
@@ -16,9 +16,6 @@ import { writeRunFolder } from '../report/run-folder.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
 import { runSpoofProbes } from '../measure/spoof.ts';
-import { weightSplit } from '../measure/weights.ts';
-import { weightedRoutes } from '../catalog/chain.ts';
-import { findingsForRun } from './findings.ts';
 import type { SpoofFinding } from '../result/types.ts';
 
 export interface BenchOptions {
@@ -55,13 +52,12 @@ export const BENCH_DEFAULTS = {
   profile: 'profiles/medium.yaml',
 };
 
-export function planFor(scenario: Scenario, o: Pick<BenchOptions, 'rate' | 'durationS' | 'warmupS' | 'connectionMode'>): LoadPlan {
+/** What the run asks of the load: the scenario client's habits and the bench options; no target yet. */
+export function loadShapeFor(scenario: Scenario, o: Pick<BenchOptions, 'rate' | 'durationS' | 'warmupS' | 'connectionMode'>): LoadShape {
   const client = scenario.hops[0].settings;
   return {
     executor: { kind: 'constant-arrival-rate', rate: o.rate, durationS: o.durationS },
     warmupS: o.warmupS,
-    target: { host: '127.0.0.1', port: 0, path: '/' },
-    sources: [],
     requestsPerSource: client.requestsPerSource,
     connectionMode: o.connectionMode ?? client.connectionMode,
     method: 'GET',
@@ -71,6 +67,11 @@ export function planFor(scenario: Scenario, o: Pick<BenchOptions, 'rate' | 'dura
     maxConnections: 512,
     intervalS: 1,
   };
+}
+
+/** The load aimed at what a realizer realized: its entry, its client sources, the echo's headers. */
+export function loadPlanFor(shape: LoadShape, r: Realized): LoadPlan {
+  return { ...shape, target: r.entry, sources: r.sources, observe: r.observe };
 }
 
 export async function runBench(o: BenchOptions): Promise<{ dir: string; result: RunResult }> {
@@ -88,18 +89,10 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   const startedAt = new Date();
   const dir = join(o.outDir, runFolderName(scenario.name, startedAt));
   mkdirSync(dir, { recursive: true });
-  const plan = planFor(scenario, o);
-  plan.progress = o.progress;
-  const popts = {
-    runId: `${startedAt.getTime().toString(36)}-${process.pid}`,
-    signal: o.signal,
-    injectLatency: o.injectLatency,
-    seed: o.seed,
-    log: o.log,
-    model: { calibrateFrom: o.calibrateFrom, profile: o.profile },
-  };
+  const shape: LoadShape = { ...loadShapeFor(scenario, o), progress: o.progress };
 
   let realized: Realized | undefined;
+  let sources = 0;
   let outcome: LoadOutcome | null = null;
   let hops: HopRealization[] = [];
   let error: string | undefined;
@@ -108,21 +101,20 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   let calibration: unknown;
   let spoofing: SpoofFinding[] | undefined;
   try {
-    if (provider.simulate) {
-      const sim = await provider.simulate(scenario, plan, popts);
+    if (provider.shape === 'simulator') {
+      const sim = await provider.simulate(scenario, shape, { seed: o.seed, log: o.log, calibrateFrom: o.calibrateFrom, profile: o.profile });
       outcome = sim.outcome;
       hops = sim.hops;
       notes.push(...sim.notes);
       calibration = sim.calibration;
     } else {
       o.log(`provisioning ${scenario.name} with provider ${o.provider}...`);
-      const r = await provider.provision(scenario, popts);
+      const r = await provider.provision(scenario, { runId: `${startedAt.getTime().toString(36)}-${process.pid}`, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log });
       realized = r;
       hops = r.hops;
       Object.assign(tools, r.tools);
-      plan.target = r.entry;
-      plan.sources = r.sources;
-      plan.observe = r.observe;
+      const plan = loadPlanFor(shape, r);
+      sources = plan.sources.length;
       o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
       outcome = await runLoad(plan, { driver: o.driver, signal: o.signal });
       // Forged X-Forwarded-For / PROXY / mapped-header probes through the same realized topology.
@@ -142,15 +134,12 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     }
   }
   const interrupted = !!o.signal?.aborted || !!outcome?.interrupted;
-  const routes = weightedRoutes(scenario.hops);
-  const tally = outcome?.tallies?.['x-lab-version'];
-  const weights = routes && tally ? weightSplit(tally, routes) : undefined;
   // The run prices itself: what it measured per request, scaled to the profile's rate (modeled).
   const cost = profile && outcome && outcome.requests > 0 ? costForRun(scenario, outcome, profile) : undefined;
   const result = buildResult({
     scenario,
     provider: o.provider,
-    plan,
+    load: { shape, sources },
     outcome,
     hops,
     startedAt,
@@ -160,7 +149,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       gitRevision: gitRevision(),
       host: hostInfo(),
       tools,
-      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: plan.connectionMode, notes, ...(calibration ? { calibration } : {}) },
+      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: shape.connectionMode, notes, ...(calibration ? { calibration } : {}) },
     },
     interrupted,
     error,
@@ -168,8 +157,6 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     warnings,
     cost,
     spoofing,
-    weights,
-    findings: findingsForRun(scenario, outcome, spoofing),
   });
   await writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
   return { dir, result };

@@ -11,7 +11,6 @@ import { loadScenarioOrThrow } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { loadProfile, sweepCost, logSpaced, type Profile } from '../cost/index.ts';
 import { COMPARE_VERSION, sweepToPoints, type CompareDoc } from '../report/compare.ts';
-import { featuresFor } from '../report/run-folder.ts';
 import { writeCompareFolder } from '../report/compare-folder.ts';
 
 export interface CompareOptions extends Omit<BenchOptions, 'scenario' | 'outDir' | 'profile'> {
@@ -66,7 +65,7 @@ export async function runCompare(o: CompareOptions): Promise<{ dir: string; doc:
       try {
         const { dir: runDir, result } = await runBench({ ...o, scenario: s.file, profile: o.profile, outDir: join(dir, 'runs'), seed: o.seed + rep - 1 });
         doc.runs.push({ scenario: s.name, repeat: rep, dir: runDir, result });
-        if (!doc.features[s.name]) doc.features[s.name] = result.features ?? featuresFor(result) ?? {};
+        if (!doc.features[s.name]) doc.features[s.name] = result.features ?? {};
       } catch (e) {
         if (o.signal?.aborted) break outer;
         doc.failed.push({ scenario: s.name, repeat: rep, error: (e as Error).message });

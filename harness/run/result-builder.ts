@@ -1,14 +1,21 @@
-// Assembles result.json from what a run produced. Pure: no I/O, so every provider yields the same shape.
+// Assembles result.json from what a run produced. Pure: no I/O, so every provider yields the same shape. What
+// the scenario contributes (the feature row, the configured route weights next to the measured split, the
+// findings) is computed here, so the report renders result.json alone and never reads a scenario file.
 import type { Fidelity, HopRealization, RunResult, SpoofFinding, CostLine } from '../result/types.ts';
 import { RESULT_SCHEMA_VERSION } from '../result/types.ts';
-import type { LoadOutcome, LoadPlan } from '../load/types.ts';
+import type { LoadOutcome, LoadShape } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { ProviderName } from '../providers/types.ts';
+import { combinedFeatures, weightedRoutes } from '../catalog/chain.ts';
+import { ECHO_HEADERS } from '../catalog/components/service.ts';
+import { weightSplit } from '../measure/weights.ts';
+import { findingsForRun } from './findings.ts';
 
 export interface RunParts {
   scenario: Scenario;
   provider: ProviderName;
-  plan: LoadPlan;
+  /** The load asked for, and how many client source addresses the driver used (0: simulated). */
+  load: { shape: LoadShape; sources: number };
   outcome: LoadOutcome | null;
   hops: HopRealization[];
   startedAt: Date;
@@ -17,11 +24,9 @@ export interface RunParts {
   interrupted: boolean;
   error?: string;
   spoofing?: SpoofFinding[];
-  weights?: RunResult['weights'];
   cost?: RunResult['cost'];
   incidents: string[];
   warnings: string[];
-  findings?: RunResult['findings'];
 }
 
 /** The weakest fidelity on the path decides what an end-to-end number is. */
@@ -42,6 +47,9 @@ export function buildResult(p: RunParts): RunResult {
   if (p.incidents.length) reasons.push(...p.incidents.map((i) => `incident: ${i}`));
   const valid = !!o && !p.error && !p.interrupted && o.validity.valid && !p.incidents.length;
   const ci = o?.clientIp ?? { checked: 0, retained: 0, observedOther: [] };
+  const routes = weightedRoutes(p.scenario.hops);
+  const tally = o?.tallies?.[ECHO_HEADERS.version];
+  const plan = p.load.shape;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     scenario: p.scenario.name,
@@ -60,16 +68,16 @@ export function buildResult(p: RunParts): RunResult {
     },
     load: {
       driver: o?.driver ?? 'none',
-      executor: o?.executor ?? p.plan.executor.kind,
-      targetRps: o?.targetRps ?? targetRate(p.plan),
+      executor: o?.executor ?? plan.executor.kind,
+      targetRps: o?.targetRps ?? targetRate(plan),
       achievedRps: o?.achievedRps ?? 0,
       durationS: o?.durationS ?? 0,
-      warmupS: p.plan.warmupS,
+      warmupS: plan.warmupS,
       requests: o?.requests ?? 0,
       errors: o?.errors ?? 0,
       errorsByKind: o?.errorsByKind ?? EMPTY_ERRORS,
-      connectionMode: p.plan.connectionMode,
-      sources: p.plan.sources.length,
+      connectionMode: plan.connectionMode,
+      sources: p.load.sources,
       bytesSent: o?.bytesSent ?? 0,
       bytesReceived: o?.bytesReceived ?? 0,
       newConnections: o?.newConnections ?? 0,
@@ -88,7 +96,8 @@ export function buildResult(p: RunParts): RunResult {
       fidelity,
     },
     spoofing: p.spoofing,
-    weights: p.weights,
+    weights: routes && tally ? weightSplit(tally, routes) : undefined,
+    features: { ...combinedFeatures(p.scenario.hops) } as Record<string, string | boolean>,
     hops: p.hops,
     cost: p.cost,
     validity: {
@@ -100,12 +109,12 @@ export function buildResult(p: RunParts): RunResult {
       driverCpuPercent: o?.validity.driverCpuPercent,
     },
     warnings: p.warnings,
-    findings: p.findings,
+    findings: findingsForRun(p.scenario, o, p.spoofing),
     ...(p.error ? { error: p.error } : {}),
   } as RunResult;
 }
 
-export function targetRate(plan: LoadPlan): number {
+export function targetRate(plan: LoadShape): number {
   const e = plan.executor;
   if (e.kind === 'constant-arrival-rate') return e.rate;
   if (e.kind === 'ramping-arrival-rate') return Math.max(e.startRate, ...e.stages.map((s) => s.target));

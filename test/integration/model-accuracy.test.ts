@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBench, planFor } from '../../harness/run/bench.ts';
+import { runBench, loadShapeFor } from '../../harness/run/bench.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { calibrate } from '../../harness/providers/model/calibrate.ts';
 import { simulateScenario } from '../../harness/providers/model/simulate.ts';
@@ -79,7 +79,7 @@ describe('model accuracy against measured local runs', () => {
         const scenario = loadScenarioOrThrow(name);
         const cal = calibrate([{ file: `${name}-no-latency`, result: floorRun }], loadScenarioOrThrow);
         expect(cal.floors).toHaveLength(1);
-        const plan = planFor(scenario, { rate: RATE, durationS: 2 * DURATION_S, warmupS: WARMUP_S });
+        const plan = loadShapeFor(scenario, { rate: RATE, durationS: 2 * DURATION_S, warmupS: WARMUP_S });
         // The built-in driver sends evenly spaced requests: model the same arrivals, seeded.
         const model = simulateScenario(scenario, plan, { seed: 11, calibration: cal, arrivals: 'uniform' });
         const m = model.outcome.latencyMs;

@@ -30,6 +30,13 @@ const settings = z.strictObject({
 });
 export type ServiceSettings = z.infer<typeof settings>;
 
+/** Response headers of the lab's echo application: the client IP it believes, its version and pod. */
+export const ECHO_HEADERS = {
+  clientIp: 'x-lab-app-client-ip',
+  version: 'x-lab-version',
+  pod: 'x-lab-pod',
+} as const;
+
 export function serviceVersions(s: ServiceSettings): Array<{ name: string; replicas: number }> {
   return s.versions ?? [{ name: 'v1', replicas: s.replicas }];
 }

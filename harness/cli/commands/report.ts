@@ -37,8 +37,8 @@ Example: exposure-lab report reports/runs/20250101T120000Z-public-nlb`,
     const result = readResult(target);
     const dir = resolve(values.out || dirname(resultFile(target)));
     mkdirSync(dir, { recursive: true });
-    // The feature row is added to the views only; the stored result.json stays byte for byte as it was.
-    const { files } = await writeRunFolder(dir, structuredClone(result), { rewriteResult: false });
+    // The stored result.json stays byte for byte as it was.
+    const { files } = await writeRunFolder(dir, result, { rewriteResult: false });
     for (const f of files) console.error(`wrote ${f}`);
     console.log(dir);
     return 0;

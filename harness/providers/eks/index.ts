@@ -3,12 +3,12 @@
 // tagged with the run id; teardown deletes the objects (the controllers delete the AWS resources), and
 // sweepLeaks finds what an interrupted run left behind.
 import type * as k8s from '@kubernetes/client-node';
-import type { Provider, ProvisionOptions, Realized } from '../types.ts';
+import type { RealizeOptions, Realized, Realizer } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import type { K8sObject, Manifest } from '../../k8s/types.ts';
 import { UserError } from '../../lib/errors.ts';
-import { ECHO_HEADERS } from '../../emulation/echo.ts';
+import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { renderScenario } from '../../k8s/render.ts';
 import { validateManifest } from '../../k8s/validate.ts';
 import { eksNetworks } from '../../k8s/networks.ts';
@@ -77,7 +77,8 @@ async function probeEks(): Promise<EksFacts> {
   return f;
 }
 
-export const eksProvider: Provider & { sweepLeaks: typeof sweepLeaks } = {
+export const eksProvider: Realizer & { sweepLeaks: typeof sweepLeaks } = {
+  shape: 'realizer',
   name: 'eks',
   available: async () => diagnoseEks(await probeEks()),
   provision: (s, o) => provisionEks(s, o),
@@ -87,7 +88,7 @@ export const eksProvider: Provider & { sweepLeaks: typeof sweepLeaks } = {
 interface Ctx {
   kc: k8s.KubeConfig;
   manifest: Manifest;
-  opts: ProvisionOptions;
+  opts: RealizeOptions;
   endpoint?: string;
 }
 
@@ -155,7 +156,7 @@ function steps(): Step<Ctx>[] {
   ];
 }
 
-export async function provisionEks(scenario: Scenario, opts: ProvisionOptions): Promise<Realized> {
+export async function provisionEks(scenario: Scenario, opts: RealizeOptions): Promise<Realized> {
   const inputs = eksRenderInputs();
   const echoImage = inputs.echoImage;
   if (!echoImage) throw new UserError('the eks provider needs the lab echo image in a registry the cluster can pull from', 'build infra/kind/Dockerfile, push it (e.g. to ECR), and set EXPOSURE_LAB_ECHO_IMAGE=<repo>:<tag>');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Provider, ProvisionOptions, Realized } from '../types.ts';
+import type { RealizeOptions, Realized, Realizer } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import { gatewayHop, type Scenario } from '../../scenario/model.ts';
 import type { HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
@@ -16,7 +16,7 @@ import type { Manifest } from '../../k8s/types.ts';
 import { UserError } from '../../lib/errors.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
 import { deriveSeed } from '../../emulation/prng.ts';
-import { ECHO_HEADERS } from '../../emulation/echo.ts';
+import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
 import { renderScenario } from '../../k8s/render.ts';
 import { validateManifest } from '../../k8s/validate.ts';
@@ -35,7 +35,7 @@ import { createRestApi, invokePath, restApiCalls } from './localstack-apigw.ts';
 
 interface Ctx {
   scenario: Scenario;
-  opts: ProvisionOptions;
+  opts: RealizeOptions;
   versions: KindVersions;
   manifest: Manifest;
   plan: KindPlan;
@@ -51,7 +51,8 @@ interface Ctx {
 
 const ms = (s: number) => s * 1000;
 
-export const kindProvider: Provider = {
+export const kindProvider: Realizer = {
+  shape: 'realizer',
   name: 'kind',
   async available() {
     let v: KindVersions;
@@ -227,7 +228,7 @@ function inClusterHops(s: Scenario, v: KindVersions): Map<string, HopRealization
   return m;
 }
 
-export async function provisionKind(scenario: Scenario, opts: ProvisionOptions): Promise<Realized> {
+export async function provisionKind(scenario: Scenario, opts: RealizeOptions): Promise<Realized> {
   const versions = loadKindVersions();
   const manifest = renderScenario(scenario, { runId: opts.runId, target: 'kind', echoImage: versions.lab });
   const problems = validateManifest(manifest);

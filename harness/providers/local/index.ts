@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import type { Provider, ProvisionOptions, Realized } from '../types.ts';
+import type { RealizeOptions, Realized, Realizer } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
@@ -13,7 +13,7 @@ import { deriveSeed } from '../../emulation/prng.ts';
 import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../emulation/dataplane.ts';
 import { chooseDataPlane } from '../../emulation/dataplanes/index.ts';
-import { ECHO_HEADERS } from '../../emulation/echo.ts';
+import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
 import { hopSpecOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
 import { LOCAL_REALIZERS } from './realizers.ts';
@@ -31,7 +31,8 @@ export interface LocalOptions {
   inspectEcho?: boolean;
 }
 
-export const localProvider: Provider = {
+export const localProvider: Realizer = {
+  shape: 'realizer',
   name: 'local',
   async available() {
     const [maj, min] = process.versions.node.split('.').map(Number);
@@ -43,7 +44,7 @@ export const localProvider: Provider = {
   provision: (scenario, opts) => provisionLocal(scenario, opts),
 };
 
-export async function provisionLocal(scenario: Scenario, opts: ProvisionOptions, local: LocalOptions = {}): Promise<Realized> {
+export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, local: LocalOptions = {}): Promise<Realized> {
   const plan = planTopology(scenario, { injectLatency: opts.injectLatency, maxSources: local.maxSources });
   const incidents: string[] = [];
   const procs: Array<HopProcess | null> = plan.hops.map(() => null);
@@ -183,7 +184,7 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
 }
 
 /** How the echo answers: the application's client-IP rule and response, from the scenario's service hop. */
-function appSpec(s: Scenario, opts: ProvisionOptions, local: LocalOptions): NonNullable<HopSpec['app']> {
+function appSpec(s: Scenario, opts: RealizeOptions, local: LocalOptions): NonNullable<HopSpec['app']> {
   const svc = s.hops[s.hops.length - 1].settings;
   return { clientIpFrom: s.appClientIpFrom, clientIpHeader: svc.clientIpHeader, responseBytes: svc.responseBytes, processingMs: opts.injectLatency ? svc.processingMs : 0, inspect: local.inspectEcho };
 }

@@ -1,9 +1,9 @@
 // The model provider: no processes. runBench calls simulate() instead of provision() + a load driver, and
 // every figure it returns is modeled.
 import { readFileSync } from 'node:fs';
-import type { Provider, ProvisionOptions, Simulated } from '../types.ts';
+import type { Simulated, SimulateOptions, Simulator } from '../types.ts';
 import type { Scenario } from '../../scenario/model.ts';
-import type { LoadPlan } from '../../load/types.ts';
+import type { LoadShape } from '../../load/types.ts';
 import type { RunResult } from '../../result/types.ts';
 import { UserError } from '../../lib/errors.ts';
 import { loadScenarioOrThrow } from '../../scenario/resolve.ts';
@@ -16,15 +16,13 @@ import { peakHour } from './schedule.ts';
 /** Daily shapes apply to simulated runs of at least a day's hour. */
 const SHAPE_MIN_DURATION_S = 3600;
 
-export const modelProvider: Provider = {
+export const modelProvider: Simulator = {
+  shape: 'simulator',
   name: 'model',
   available: async () => ({ ok: true }),
-  provision: async () => {
-    throw new UserError('the model provider starts no processes', 'it computes runs: exposure-lab bench <scenario> --provider model');
-  },
-  simulate: async (scenario: Scenario, plan: LoadPlan, opts: ProvisionOptions): Promise<Simulated> => {
-    const calibration = opts.model?.calibrateFrom?.length ? loadCalibration(opts.model.calibrateFrom) : undefined;
-    const profile = opts.model?.profile ? loadProfile(opts.model.profile) : undefined;
+  simulate: async (scenario: Scenario, plan: LoadShape, opts: SimulateOptions): Promise<Simulated> => {
+    const calibration = opts.calibrateFrom?.length ? loadCalibration(opts.calibrateFrom) : undefined;
+    const profile = opts.profile ? loadProfile(opts.profile) : undefined;
     const o: ModelOptions = { seed: opts.seed, calibration, ...profileOptions(profile, plan) };
     const run = simulateScenario(scenario, plan, o);
     opts.log(`model: ${run.notes[0]}`);
@@ -33,7 +31,7 @@ export const modelProvider: Provider = {
 };
 
 /** What a traffic profile changes in a modeled run: the share of new connections, and the daily shape for long runs. */
-export function profileOptions(profile: Profile | undefined, plan: LoadPlan): Pick<ModelOptions, 'newConnectionShare' | 'shape'> {
+export function profileOptions(profile: Profile | undefined, plan: LoadShape): Pick<ModelOptions, 'newConnectionShare' | 'shape'> {
   if (!profile) return {};
   const out: Pick<ModelOptions, 'newConnectionShare' | 'shape'> = {};
   if (plan.connectionMode === 'keep-alive' && profile.requestsPerSecond > 0) {

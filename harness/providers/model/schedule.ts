@@ -1,14 +1,14 @@
 // Rate schedules for the model: a load plan's executor (plus warm-up) as piecewise-constant segments,
 // optionally shaped by a daily profile (24 hourly weights; the plan's rate is then the daily mean).
 import { UserError } from '../../lib/errors.ts';
-import type { LoadPlan } from '../../load/types.ts';
+import type { LoadShape } from '../../load/types.ts';
 import type { RateSegment } from './run.ts';
 
 /** Ramps are cut into pieces of at most this many seconds, each at its mean rate. */
 const RAMP_PIECE_S = 1;
 const MAX_RAMP_PIECES = 600;
 
-export function segmentsFromPlan(plan: LoadPlan): RateSegment[] {
+export function segmentsFromPlan(plan: LoadShape): RateSegment[] {
   const e = plan.executor;
   const out: RateSegment[] = [];
   if (e.kind === 'constant-vus') {

@@ -1,7 +1,7 @@
 // One modeled run of a scenario under a load plan: the engine's figures shaped as a LoadOutcome (the same
 // contract the load drivers fill), plus the per-hop description and the notes result.json records.
 import type { Scenario } from '../../scenario/model.ts';
-import type { LoadOutcome, LoadPlan } from '../../load/types.ts';
+import type { LoadOutcome, LoadShape } from '../../load/types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import { encodeHistogram, summarize } from '../../load/histogram.ts';
 import { predictClientIp } from '../../catalog/predict.ts';
@@ -36,13 +36,13 @@ export interface ModelRun {
   stats: RunStats;
 }
 
-export function newConnectionShare(plan: LoadPlan, o: ModelOptions): number {
+export function newConnectionShare(plan: LoadShape, o: ModelOptions): number {
   if (o.newConnectionShare !== undefined) return o.newConnectionShare;
   // Keep-alive: connections are pooled per source and reused; only their first request is new.
   return plan.connectionMode === 'new-connection' ? 1 : 0;
 }
 
-export function simulateScenario(scenario: Scenario, plan: LoadPlan, o: ModelOptions): ModelRun {
+export function simulateScenario(scenario: Scenario, plan: LoadShape, o: ModelOptions): ModelRun {
   const path = compilePath(scenario, o);
   const cal = o.calibration ? calibrationFor(o.calibration, scenario.name) : null;
   let segments = segmentsFromPlan(plan);
@@ -85,7 +85,8 @@ export function simulateScenario(scenario: Scenario, plan: LoadPlan, o: ModelOpt
     bytesSent: stats.requests * (REQUEST_HEAD_BYTES + plan.requestBodyBytes),
     bytesReceived: stats.responses * (RESPONSE_HEAD_BYTES + (svc.responseBytes ?? 0)),
     newConnections: stats.newConnections,
-    maxConcurrentConnections: Math.round(meanRate * (stats.hist.mean / 1e6) + (plan.connectionMode === 'keep-alive' ? plan.sources.length : 0)),
+    // Little's law: concurrency = rate x mean time in the system.
+    maxConcurrentConnections: Math.round(meanRate * (stats.hist.mean / 1e6)),
     clientIp: {
       checked: stats.ok,
       retained: pred.retained ? stats.ok : 0,

@@ -1,7 +1,7 @@
 // Latency, errors and cost against request rate for several scenarios: pure data for the sweep report.
 // Every figure is modeled. Cost comes from the cost engine (sweepCost); this module adds no pricing.
 import type { Scenario } from '../../scenario/model.ts';
-import type { LoadPlan } from '../../load/types.ts';
+import type { LoadShape } from '../../load/types.ts';
 import type { Profile } from '../../cost/types.ts';
 import { simulateScenario, type ModelOptions } from './simulate.ts';
 import { peakHour, normalizeShape } from './schedule.ts';
@@ -128,12 +128,10 @@ export function sweepScenarios(
   };
 }
 
-function planAt(rps: number, o: SweepOptions): LoadPlan {
+function planAt(rps: number, o: SweepOptions): LoadShape {
   return {
     executor: { kind: 'constant-arrival-rate', rate: rps, durationS: o.durationS },
     warmupS: 0,
-    target: { host: '127.0.0.1', port: 0, path: '/' },
-    sources: [],
     requestsPerSource: 1,
     connectionMode: 'keep-alive',
     method: 'GET',
