@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { hostname, cpus, platform } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../scenario/resolve.ts';
+import { PROJECT_ROOT } from '../lib/paths.ts';
 
 export function labVersion(): string {
   return JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version;

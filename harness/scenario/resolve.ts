@@ -1,14 +1,14 @@
 // Finding scenario files: a name from scenarios/ or a path, and loading them or failing with a clear error.
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UserError } from '../lib/errors.ts';
+import { PROJECT_ROOT } from '../lib/paths.ts';
 import { loadScenarioFile } from './load.ts';
 import { formatDiagnostic, type LocatedDiagnostic } from '../lib/diagnostics.ts';
 import type { Scenario } from './model.ts';
 import { closest } from '../lib/diagnostics.ts';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PROJECT_ROOT };
 export const SCENARIO_DIR = join(PROJECT_ROOT, 'scenarios');
 
 export function scenarioNames(dir = SCENARIO_DIR): string[] {

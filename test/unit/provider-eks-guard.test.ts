@@ -56,7 +56,7 @@ describe('eks availability (no AWS call is made)', () => {
 describe('eks: the cluster API server is subject to the same rule', () => {
   it('apiServerHost reads the current cluster, and a remote one is refused by the guard', async () => {
     const { apiServerHost } = await import('../../harness/providers/eks/index.ts');
-    const { kubeConfigFrom } = await import('../../harness/providers/kind/kube.ts');
+    const { kubeConfigFrom } = await import('../../harness/cluster/kube.ts');
     const yaml = (server: string) =>
       `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\nusers:\n- name: u\n  user:\n    token: t\n`;
     const remote = apiServerHost(await kubeConfigFrom({ yaml: yaml('https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com') }));

@@ -6,7 +6,7 @@ import { kindClusterConfig, kindConfigSchema } from '../../harness/k8s/kind-conf
 import { planKind, healthyTargets } from '../../harness/providers/kind/plan.ts';
 import { restApiCalls } from '../../harness/providers/kind/localstack-apigw.ts';
 import { diagnoseKind } from '../../harness/providers/kind/available.ts';
-import { imagesFor, loadKindVersions } from '../../harness/providers/kind/versions.ts';
+import { imagesFor, loadKindVersions } from '../../harness/cluster/versions.ts';
 import { kindProvider } from '../../harness/providers/kind/index.ts';
 
 const setup = (name: string) => {

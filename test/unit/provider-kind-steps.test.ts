@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSteps, StepError, type Step } from '../../harness/providers/kind/steps.ts';
+import { runSteps, StepError, type Step } from '../../harness/cluster/steps.ts';
 
 type Ctx = { events: string[] };
 const step = (name: string, o: { fail?: boolean; undo?: boolean; undoOnFailure?: boolean; hang?: boolean; undoFails?: boolean } = {}): Step<Ctx> => ({

@@ -15,9 +15,10 @@ import { eksNetworks } from '../../k8s/networks.ts';
 import { LABELS, runLabel } from '../../k8s/names.ts';
 import { ENVOY_GATEWAY_NAMESPACE } from '../../k8s/envoy-gateway.ts';
 import { clusterRealization, eksRealization } from '../../k8s/realizers.ts';
-import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, loadK8s, waitUntil } from '../kind/kube.ts';
-import { runSteps, StepError, type Step } from '../kind/steps.ts';
-import { loadKindVersions } from '../kind/versions.ts';
+import { deleteObjects, kubeConfigFrom, loadK8s, waitUntil } from '../../cluster/kube.ts';
+import { runSteps, StepError, type Step } from '../../cluster/steps.ts';
+import { applyManifestStep, waitForRunPodsStep } from '../../cluster/common-steps.ts';
+import { loadKindVersions } from '../../cluster/versions.ts';
 import { credentialSource, diagnoseEks, type EksFacts } from './available.ts';
 import { ALLOW_REMOTE_ENV, assertTargetAllowed, isLoopbackTarget, remoteAllowed } from './guard.ts';
 import { existsSync } from 'node:fs';
@@ -87,6 +88,7 @@ export const eksProvider: Realizer & { sweepLeaks: typeof sweepLeaks } = {
 
 interface Ctx {
   kc: k8s.KubeConfig;
+  scenario: Scenario;
   manifest: Manifest;
   opts: RealizeOptions;
   endpoint?: string;
@@ -120,24 +122,8 @@ async function frontAddress(kc: k8s.KubeConfig, m: Manifest): Promise<string | n
 
 function steps(): Step<Ctx>[] {
   return [
-    {
-      name: 'apply the scenario manifests',
-      timeoutMs: ms(120),
-      run: async (c) => applyObjects(c.kc, c.manifest.entries.map((e) => e.object), c.opts.log),
-      undo: async (c) => {
-        // Deleting the Service / Ingress / Gateway makes the controllers delete the AWS load balancers.
-        const errs = await deleteObjects(c.kc, c.manifest.entries.filter((e) => e.ownership === 'run').map((e) => e.object), c.opts.log);
-        if (errs.length) throw new Error(errs.join('; '));
-      },
-    },
-    {
-      name: 'wait for pods',
-      timeoutMs: ms(420),
-      run: async (c, signal) => {
-        const sel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
-        await waitUntil(() => deploymentsPending(c.kc, c.manifest.namespace, sel), { timeoutMs: ms(400), signal, what: 'echo Deployments' });
-      },
-    },
+    applyManifestStep<Ctx>(),
+    waitForRunPodsStep<Ctx>(ms(420)),
     {
       name: 'wait for the load balancer address',
       timeoutMs: ms(660),
@@ -168,7 +154,7 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions): Pr
     );
   const problems = validateManifest(manifest);
   if (problems.length) throw new Error(`generated manifests are invalid (a lab bug):\n${problems.join('\n')}`);
-  const ctx: Ctx = { kc: await kubeConfigFrom({}), manifest, opts };
+  const ctx: Ctx = { kc: await kubeConfigFrom({}), scenario, manifest, opts };
   try {
     assertTargetAllowed(apiServerHost(ctx.kc));
   } catch (e) {

@@ -1,5 +1,5 @@
 // Whether this machine can run the kind provider, and if not, exactly what to install or build.
-import { run, toolVersion } from './exec.ts';
+import { run, toolVersion } from '../../cluster/exec.ts';
 
 export interface KindFacts {
   kind: string | null;

@@ -22,13 +22,14 @@ import { renderScenario } from '../../k8s/render.ts';
 import { validateManifest } from '../../k8s/validate.ts';
 import { kindClusterConfig, kindConfigYaml } from '../../k8s/kind-config.ts';
 import { LABELS, dnsName, runLabel } from '../../k8s/names.ts';
-import { PROJECT_ROOT } from '../../scenario/resolve.ts';
+import { PROJECT_ROOT } from '../../lib/paths.ts';
 import { GATEWAY_REALIZERS, clusterRealization, gatewayProduct } from '../../k8s/realizers.ts';
-import { runSteps, StepError, type Step } from './steps.ts';
-import { runOk, toolVersion } from './exec.ts';
+import { runSteps, StepError, type Step } from '../../cluster/steps.ts';
+import { applyManifestStep, waitForRunPodsStep } from '../../cluster/common-steps.ts';
+import { runOk, toolVersion } from '../../cluster/exec.ts';
 import { diagnoseKind, missingImages, probeKind } from './available.ts';
-import { gatewayProducts, imagesFor, loadKindVersions, type KindVersions } from './versions.ts';
-import { applyObjects, deleteObjects, deploymentsPending, kubeConfigFrom, nodeLabel, nodesWithReadyPods, waitUntil } from './kube.ts';
+import { gatewayProducts, imagesFor, loadKindVersions, type KindVersions } from '../../cluster/versions.ts';
+import { deploymentsPending, kubeConfigFrom, nodeLabel, nodesWithReadyPods, waitUntil } from '../../cluster/kube.ts';
 import { planKind, healthyTargets, type KindPlan } from './plan.ts';
 import { freePort, startHopContainer, startLocalStack } from './emulators.ts';
 import { createRestApi, invokePath, restApiCalls } from './localstack-apigw.ts';
@@ -118,27 +119,8 @@ export function kindSteps(): Step<Ctx>[] {
         }
       },
     },
-    {
-      name: 'apply the scenario manifests',
-      timeoutMs: ms(120),
-      run: async (c) => applyObjects(c.kc!, c.manifest.entries.map((e) => e.object), c.opts.log),
-      undo: async (c) => {
-        // The cluster goes with the next undo; deleting first keeps a reused cluster clean too.
-        if (!c.kc) return;
-        const errs = await deleteObjects(c.kc, c.manifest.entries.filter((e) => e.ownership === 'run').map((e) => e.object), c.opts.log);
-        if (errs.length) throw new Error(errs.join('; '));
-      },
-    },
-    {
-      name: 'wait for the application and gateway pods',
-      timeoutMs: ms(300),
-      run: async (c, signal) => {
-        const sel = `${LABELS.runId}=${runLabel(c.opts.runId)}`;
-        await waitUntil(() => deploymentsPending(c.kc!, c.manifest.namespace, sel), { timeoutMs: ms(240), signal, what: 'echo Deployments' });
-        for (const p of gatewayProducts(c.scenario).filter((p) => GATEWAY_REALIZERS[p].runPods))
-          await waitUntil(() => deploymentsPending(c.kc!, GATEWAY_REALIZERS[p].namespace, sel), { timeoutMs: ms(240), signal, what: `${GATEWAY_REALIZERS[p].title} gateway pods` });
-      },
-    },
+    applyManifestStep<Ctx>(),
+    waitForRunPodsStep<Ctx>(ms(300)),
     {
       name: 'start the emulated AWS hops',
       timeoutMs: ms(600),

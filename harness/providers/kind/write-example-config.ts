@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadScenarioOrThrow, PROJECT_ROOT } from '../../scenario/resolve.ts';
 import { renderScenario } from '../../k8s/render.ts';
 import { kindClusterConfig, kindConfigYaml } from '../../k8s/kind-config.ts';
-import { loadKindVersions } from './versions.ts';
+import { loadKindVersions } from '../../cluster/versions.ts';
 
 const v = loadKindVersions();
 const s = loadScenarioOrThrow('public-nlb');

@@ -1,9 +1,9 @@
-// The pinned images and install manifests of infra/kind/versions.json, and which ones a scenario needs.
+// The pinned images and install manifests (infra/kind/versions.json) the cluster providers use, and which ones a scenario needs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../scenario/resolve.ts';
-import type { Scenario } from '../../scenario/model.ts';
-import { GATEWAY_REALIZERS, clusterRealization, gatewayProduct, type GatewayProduct } from '../../k8s/realizers.ts';
+import { PROJECT_ROOT } from '../lib/paths.ts';
+import type { Scenario } from '../scenario/model.ts';
+import { GATEWAY_REALIZERS, clusterRealization, gatewayProduct, type GatewayProduct } from '../k8s/realizers.ts';
 
 export interface KindVersions {
   kindNode: string;

@@ -1,4 +1,4 @@
-// The Kubernetes API calls both cluster providers make: server-side apply, delete, and bounded waits.
+// The Kubernetes API calls every cluster provider makes (kind, a cluster from a kubeconfig, EKS): server-side apply, delete, bounded waits.
 import type * as K8s from '@kubernetes/client-node';
 
 // Loaded on first use: importing @kubernetes/client-node takes about 2 s, and every bench imports the providers.
@@ -7,8 +7,8 @@ export function loadK8s(): Promise<typeof K8s> {
   mod ??= import('@kubernetes/client-node');
   return mod;
 }
-import type { K8sObject } from '../../k8s/types.ts';
-import { FIELD_MANAGER } from '../../k8s/names.ts';
+import type { K8sObject } from '../k8s/types.ts';
+import { FIELD_MANAGER } from '../k8s/names.ts';
 
 export async function kubeConfigFrom(o: { yaml?: string; context?: string }): Promise<K8s.KubeConfig> {
   const k8s = await loadK8s();
