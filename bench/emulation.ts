@@ -3,7 +3,8 @@
 // latency injected, public-nlb vs direct). Run: npx tsx bench/emulation.ts [requests]
 import http from 'node:http';
 import { DelayScheduler } from '../harness/emulation/scheduler.ts';
-import { lognormalSampler, seededRandom } from '../harness/emulation/prng.ts';
+import { lognormalSampler } from '../harness/emulation/prng.ts';
+import { seededRandom } from '../harness/lib/random.ts';
 import { loadScenarioOrThrow } from '../harness/scenario/resolve.ts';
 import { provisionLocal } from '../harness/providers/local/index.ts';
 import { newHistogram, recordMs } from '../harness/load/histogram.ts';

@@ -1,7 +1,8 @@
 // What every hop process shares: latency sampling, upstream choice, counters and its own overhead histogram.
 import { newHistogram, recordMs, type Histogram } from '../load/histogram.ts';
 import { DelayScheduler } from './scheduler.ts';
-import { deriveSeed, lognormalSampler, seededRandom } from './prng.ts';
+import { lognormalSampler } from './prng.ts';
+import { deriveSeed, seededRandom } from '../lib/random.ts';
 import type { HopSpec, HopStats, ListenerSpec, UpstreamSpec } from './spec.ts';
 
 export class HopRuntime {

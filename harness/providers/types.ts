@@ -4,7 +4,7 @@
 import type { HopRealization } from '../result/types.ts';
 import type { LoadOutcome, LoadShape, LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
-import type { CalibrationRecord } from './model/calibrate.ts';
+import type { CalibrationRecord } from '../result/calibration.ts';
 
 export const PROVIDER_NAMES = ['local', 'kind', 'eks', 'model'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];

@@ -2,6 +2,7 @@
 // Each chart title names the fidelity of what it plots (measured / emulated / modeled).
 import type { TopLevelSpec } from 'vega-lite';
 import type { Fidelity, RunResult } from '../result/types.ts';
+import type { CostCrossover, CostPoint } from '../result/compare.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import { decodeHistogram } from '../load/histogram.ts';
 
@@ -18,19 +19,6 @@ export interface ChartDef {
 export interface LabeledRun {
   label: string;
   result: RunResult;
-}
-
-export interface CostPoint {
-  scenario: string;
-  rps: number;
-  monthlyUsd: number;
-}
-
-export interface CostCrossover {
-  rps: number;
-  monthlyUsd: number;
-  cheaperBelow: string;
-  cheaperAbove: string;
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../lib/errors.ts';
-import type { CompareDoc } from './compare.ts';
+import type { CompareDoc } from '../result/compare.ts';
 import { resultIssues } from '../result/schema.ts';
 import { compareCharts, renderCompareHtml, renderCompareMarkdown } from './compare-render.ts';
 import { renderCharts, writeCharts } from './run-folder.ts';

@@ -1,11 +1,12 @@
 // Views of a comparison (report.md, report.html, charts): rendered from compare.json alone.
-import type { CompareDoc, CompareFinding, CompareRow } from './compare.ts';
-import { compareFindings, compareRows } from './compare.ts';
+import type { CompareDoc } from '../result/compare.ts';
+import type { CompareFinding, CompareRow } from '../analysis/compare.ts';
+import { compareFindings, compareRows } from '../analysis/compare.ts';
 import { clientIpChart, costBreakdownChart, costVsRateChart, featureMatrixChart, labelRuns, latencyCurveChart, throughputChart, type ChartDef } from './charts.ts';
 import { featureTableMarkdown } from './markdown.ts';
 import { chartsHtml, esc, featureRowsHtml, page, table, type RenderedChart } from './html.ts';
 import { ms, pct, usd } from './format.ts';
-import type { Interval } from './stats.ts';
+import type { Interval } from '../analysis/stats.ts';
 import { mergeEncoded } from '../load/histogram.ts';
 
 export function compareCharts(doc: CompareDoc): ChartDef[] {

@@ -1,5 +1,5 @@
 // JUnit XML of a regression verdict: one test case per check, so CI systems show each metric as a test.
-import type { RegressVerdict } from './regress.ts';
+import type { RegressVerdict } from '../analysis/regress.ts';
 
 export function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');

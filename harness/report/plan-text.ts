@@ -2,7 +2,7 @@
 import type { Scenario } from '../scenario/model.ts';
 import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { FEATURE_LABELS, type Features } from '../catalog/types.ts';
-import { predictClientIp } from '../catalog/predict.ts';
+import { predictClientIp } from '../analysis/predict.ts';
 import { combinedFeatures as chainFeatures } from '../catalog/chain.ts';
 
 export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {

@@ -1,5 +1,5 @@
 // Markdown summary of a regression verdict: the table a reviewer reads in the pull request or CI job summary.
-import type { Check, RegressVerdict } from './regress.ts';
+import type { Check, RegressVerdict } from '../analysis/regress.ts';
 
 const ICON: Record<Check['status'], string> = { pass: 'pass', improved: 'improved', warn: 'WARN', skipped: 'skipped', regression: '**REGRESSION**', fail: '**FAIL**' };
 

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../result/types.ts';
-import { writeResult } from './store.ts';
+import { writeResult } from '../result/store.ts';
 import { renderRunMarkdown } from './markdown.ts';
 import { runCharts, type ChartDef } from './charts.ts';
 import { specToSvg } from './svg.ts';

@@ -10,7 +10,8 @@ import { UserError } from '../lib/errors.ts';
 import { loadScenarioOrThrow } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { loadProfile, sweepCost, logSpaced, type Profile } from '../cost/index.ts';
-import { COMPARE_VERSION, sweepToPoints, type CompareDoc } from '../report/compare.ts';
+import { sweepToPoints } from '../analysis/compare.ts';
+import { COMPARE_VERSION, type CompareDoc } from '../result/compare.ts';
 import { writeCompareFolder } from '../report/compare-folder.ts';
 
 export interface CompareOptions extends Omit<BenchOptions, 'scenario' | 'outDir' | 'profile'> {

@@ -8,8 +8,8 @@ import type { Scenario } from '../scenario/model.ts';
 import type { ProviderName } from '../providers/types.ts';
 import { combinedFeatures, weightedRoutes } from '../catalog/chain.ts';
 import { ECHO_HEADERS } from '../catalog/components/service.ts';
-import { weightSplit } from '../measure/weights.ts';
-import { findingsForRun } from './findings.ts';
+import { weightSplit } from '../analysis/weights.ts';
+import { findingsForRun } from '../analysis/findings.ts';
 
 export interface RunParts {
   scenario: Scenario;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareRows, compareFindings } from '../../harness/report/compare.ts';
+import { compareRows, compareFindings } from '../../harness/analysis/compare.ts';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -5,10 +5,10 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { loadScenarioText } from '../../harness/scenario/load.ts';
 import { loadScenarioOrThrow, scenarioNames } from '../../harness/scenario/resolve.ts';
 import { provisionLocal, type LocalOptions } from '../../harness/providers/local/index.ts';
-import { predictClientIp, describeAddress } from '../../harness/catalog/predict.ts';
+import { predictClientIp, describeAddress } from '../../harness/analysis/predict.ts';
 import { probe } from '../../harness/measure/probe.ts';
 import { runSpoofProbes } from '../../harness/measure/spoof.ts';
-import { weightSplit, splitMatches } from '../../harness/measure/weights.ts';
+import { weightSplit, splitMatches } from '../../harness/analysis/weights.ts';
 import type { Realized } from '../../harness/providers/types.ts';
 import type { Scenario } from '../../harness/scenario/model.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBench, type BenchOptions } from '../../harness/run/bench.ts';
 import { runRegress } from '../../harness/run/regress.ts';
-import { regress, DEFAULT_THRESHOLDS, exitCodeOf } from '../../harness/report/regress.ts';
+import { regress, DEFAULT_THRESHOLDS, exitCodeOf } from '../../harness/analysis/regress.ts';
 import { renderRegressText } from '../../harness/report/regress-markdown.ts';
 import type { RunResult } from '../../harness/result/types.ts';
 

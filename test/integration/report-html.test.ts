@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { writeRunFolder } from '../../harness/report/run-folder.ts';
 import { writeCompareFolder } from '../../harness/report/compare-folder.ts';
-import type { CompareDoc } from '../../harness/report/compare.ts';
+import type { CompareDoc } from '../../harness/result/compare.ts';
 import { synthResult } from '../fixtures/results/synthetic.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -3,7 +3,8 @@ import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { planTopology, clientSources } from '../../harness/providers/local/topology.ts';
 import { inCidr } from '../../harness/lib/cidr.ts';
 import { LOCAL_PLAN } from '../../harness/catalog/address-plan.ts';
-import { lognormalSampler, seededRandom } from '../../harness/emulation/prng.ts';
+import { lognormalSampler } from '../../harness/emulation/prng.ts';
+import { seededRandom } from '../../harness/lib/random.ts';
 
 describe('local topology plan (pure)', () => {
   it('public-nlb: LB nodes per AZ, kube-proxy on every node, gateway and app pods on nodes, all in the address plan', () => {

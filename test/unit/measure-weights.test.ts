@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { wilson, weightSplit, splitMatches } from '../../harness/measure/weights.ts';
+import { wilson, weightSplit, splitMatches } from '../../harness/analysis/weights.ts';
 
 describe('weighted split with Wilson 95% intervals', () => {
   it('matches the textbook Wilson interval', () => {

@@ -1,7 +1,8 @@
 // Calibration: fitting a lognormal to a histogram (with goodness), floors from overhead runs, capacity from a
 // saturated run, and a floor-calibrated simulation adding the floor to the modeled path.
 import { describe, expect, it } from 'vitest';
-import { fitPath, calibrate, calibrationFor, normCdf, quantileTable } from '../../harness/providers/model/calibrate.ts';
+import { fitPath, calibrate, calibrationFor, floorQuantiles } from '../../harness/providers/model/calibrate.ts';
+import { normalCdf } from '../../harness/analysis/stats.ts';
 import { Rng } from '../../harness/providers/model/rng.ts';
 import { encodeHistogram, newHistogram, recordMs, summarize } from '../../harness/load/histogram.ts';
 import type { RunResult } from '../../harness/result/types.ts';
@@ -32,9 +33,9 @@ function result(over: Partial<RunResult> & { hist: ReturnType<typeof newHistogra
 
 describe('model calibration', () => {
   it('normCdf matches known values', () => {
-    expect(normCdf(0)).toBeCloseTo(0.5, 7);
-    expect(normCdf(2.3263478740408408)).toBeCloseTo(0.99, 6);
-    expect(normCdf(-1.2815515655446004)).toBeCloseTo(0.1, 6);
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(2.3263478740408408)).toBeCloseTo(0.99, 6);
+    expect(normalCdf(-1.2815515655446004)).toBeCloseTo(0.1, 6);
   });
 
   it('fits a lognormal path from a histogram and reports its goodness', () => {
@@ -94,7 +95,7 @@ describe('model calibration', () => {
 
   it('quantile tables are monotone and end at p99.99', () => {
     const h = lognormalHist(1, 5, 50_000);
-    const q = quantileTable(h);
+    const q = floorQuantiles(h);
     for (let i = 1; i < q.length; i++) expect(q[i]).toBeGreaterThanOrEqual(q[i - 1]);
     expect(q[q.length - 1]).toBeCloseTo(h.getValueAtPercentile(99.99) / 1000, 6);
   });

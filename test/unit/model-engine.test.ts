@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSchedule, type RateSegment } from '../../harness/providers/model/run.ts';
 import { lognormal, compilePath, type HopModel, type ModelPath } from '../../harness/providers/model/path.ts';
-import type { EngineConfig } from '../../harness/providers/model/engine.ts';
+import type { SimulatorConfig } from '../../harness/providers/model/request-simulator.ts';
 import { CROSS_AZ_RTT } from '../../harness/catalog/network.ts';
 import { crossAzShare } from '../../harness/catalog/forwarding.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
@@ -42,7 +42,7 @@ function path(hops: HopModel[]): ModelPath {
   };
 }
 
-function cfg(p: ModelPath, over: Partial<EngineConfig> = {}): EngineConfig {
+function cfg(p: ModelPath, over: Partial<SimulatorConfig> = {}): SimulatorConfig {
   return { path: p, pNew: 0, clientTimeoutMs: 1e9, arrivals: 'poisson', ...over };
 }
 

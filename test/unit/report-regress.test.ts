@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { regress, DEFAULT_THRESHOLDS } from '../../harness/report/regress.ts';
-import { mannWhitney, meanInterval, percentileChangeInterval, quantileTable } from '../../harness/report/stats.ts';
+import { regress, DEFAULT_THRESHOLDS } from '../../harness/analysis/regress.ts';
+import { mannWhitney, meanInterval, percentileChangeInterval, quantileTable } from '../../harness/analysis/stats.ts';
 import { renderJunit } from '../../harness/report/junit.ts';
 import { renderRegressMarkdown, renderRegressText } from '../../harness/report/regress-markdown.ts';
 import { decodeHistogram } from '../../harness/load/histogram.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readResult, writeResult } from '../../harness/report/store.ts';
+import { readResult, writeResult } from '../../harness/result/store.ts';
 import { resultIssues, resultJsonSchema } from '../../harness/result/schema.ts';
 import { renderResultFormatDoc } from '../../harness/report/schema-doc.ts';
 import { UserError } from '../../harness/lib/errors.ts';

@@ -3,7 +3,7 @@ import { numberOption, parseOptions } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
 import { BENCH_DEFAULTS } from '../../run/bench.ts';
 import { COMPARE_DEFAULTS, runCompare } from '../../run/compare.ts';
-import { compareFindings, compareRows } from '../../report/compare.ts';
+import { compareFindings, compareRows } from '../../analysis/compare.ts';
 import { interruptible } from '../interrupt.ts';
 import { RUN_OPTIONS, runOptions } from '../run-options.ts';
 

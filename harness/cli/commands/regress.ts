@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { numberOption, parseOptions } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
-import { DEFAULT_THRESHOLDS, exitCodeOf, type Thresholds } from '../../report/regress.ts';
+import { DEFAULT_THRESHOLDS, exitCodeOf, type Thresholds } from '../../analysis/regress.ts';
 import { renderRegressText } from '../../report/regress-markdown.ts';
 import { runRegress } from '../../run/regress.ts';
 import { interruptible } from '../interrupt.ts';

@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { parseOptions } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
-import { readResult, resultFile } from '../../report/store.ts';
+import { readResult, resultFile } from '../../result/store.ts';
 import { writeRunFolder } from '../../report/run-folder.ts';
 import { isCompareFolder, readCompare, writeCompareFolder } from '../../report/compare-folder.ts';
 import { dirname, resolve } from 'node:path';

@@ -1,16 +1,19 @@
 // `exposure-lab sweep`: the model provider across request rates for several scenarios. Thin: parse, call the
 // pure sweep and renderers, write the folder, print tables. Every figure is modeled.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { numberOption, parseOptions } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
+import { runStamp } from '../../run/ids.ts';
 import { loadScenarioOrThrow } from '../../scenario/resolve.ts';
 import { loadProfile, sweepCost } from '../../cost/index.ts';
 import { loadCalibration } from '../../providers/model/index.ts';
 import { calibrationRecord } from '../../providers/model/calibrate.ts';
-import { rpsRange, sweepScenarios, type Crossing } from '../../providers/model/sweep.ts';
-import { renderSweepMarkdown, scenarioText, specToSvg, sweepChartSpecs } from '../../providers/model/sweep-report.ts';
+import { rpsRange, sweepScenarios } from '../../providers/model/sweep.ts';
+import type { Crossing } from '../../result/sweep.ts';
+import { scenarioText } from '../../report/sweep.ts';
+import { writeSweepFolder } from '../../report/sweep-folder.ts';
 
 const DEFAULTS = { points: 50, durationS: 3600, budget: 100_000, out: 'reports/sweeps', profile: 'profiles/medium.yaml', seed: 1, clientTimeoutS: 60 };
 
@@ -97,21 +100,11 @@ Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --point
     data.notes.push(`monthly cost from the cost engine with profile ${profile.name} (${profile.source}) at each daily mean rate; region ${profile.region}`);
     data.notes.push(`simulated in ${wallS.toFixed(1)} s wall time`);
 
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = runStamp();
     const dir = join(values.out || DEFAULTS.out, stamp);
     mkdirSync(dir, { recursive: true });
     const cal = calibration ? calibrationRecord(calibration) : undefined;
-    const charts: string[] = [];
-    const specs = sweepChartSpecs(data);
-    for (const [k, spec] of Object.entries(specs)) {
-      writeFileSync(join(dir, `${k}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
-      if (!values['no-charts']) {
-        writeFileSync(join(dir, `${k}.svg`), await specToSvg(spec));
-        charts.push(`${k}.svg`);
-      }
-    }
-    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ ...data, calibration: cal, profile: profile.source, wallS }, null, 2) + '\n');
-    writeFileSync(join(dir, 'report.md'), renderSweepMarkdown(data, cal, charts));
+    await writeSweepFolder(dir, data, { calibration: cal, profileSource: profile.source, wallS, charts: !values['no-charts'] });
     for (const s of data.scenarios) console.log(scenarioText(s, data.peakFactor) + '\n');
     for (const c of data.crossovers) console.log(`crossover (${c.metric}, modeled): ${c.lowerBelow} lower below ${c.rps.toPrecision(3)} req/s, ${c.lowerAbove} above`);
     console.log(dir);

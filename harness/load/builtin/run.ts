@@ -8,7 +8,7 @@ import type { ThroughputPoint } from '../../result/types.ts';
 import { decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, summarize, type Histogram } from '../histogram.ts';
 import { addReport, emptyReport, type IntervalReport } from './interval-report.ts';
 import { measuredDurationS, targetRps } from './schedule.ts';
-import type { FromWorker, ToWorker, WorkerInit } from './engine.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './load-worker.ts';
 import { judge } from './validity.ts';
 import { startProgress } from './progress.ts';
 import { isLoopback } from '../../lib/cidr.ts';

@@ -1,7 +1,7 @@
 // The verdict on whether a run's latency figures can be trusted. Every threshold is named and explained
 // here so that reports can quote it; a run failing any check is invalid and says why.
 import type { Validity } from '../../result/types.ts';
-import { LATE_THRESHOLD_MS } from './engine.ts';
+import { LATE_THRESHOLD_MS } from './load-worker.ts';
 
 /** Below this share of the target rate the system (or driver) did not sustain the offered load. */
 export const MIN_ACHIEVED_RATIO = 0.99;

@@ -15,7 +15,7 @@ import { LOCAL_REALIZERS } from '../local/realizers.ts';
 import type { Manifest } from '../../k8s/types.ts';
 import { UserError } from '../../lib/errors.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
-import { deriveSeed } from '../../emulation/prng.ts';
+import { deriveSeed } from '../../lib/random.ts';
 import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
 import { renderScenario } from '../../k8s/render.ts';

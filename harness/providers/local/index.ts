@@ -9,7 +9,7 @@ import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
 import { UserError } from '../../lib/errors.ts';
-import { deriveSeed } from '../../emulation/prng.ts';
+import { deriveSeed } from '../../lib/random.ts';
 import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
 import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../emulation/dataplane.ts';
 import { chooseDataPlane } from '../../emulation/dataplanes/index.ts';

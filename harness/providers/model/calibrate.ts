@@ -9,52 +9,13 @@
 import type { RunResult } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { decodeHistogram, type Histogram } from '../../load/histogram.ts';
+import { normalCdf, quantileTable } from '../../analysis/stats.ts';
 import { compilePath, lognormal, type Lognormal } from './path.ts';
+import type { CalibrationRecord, CapacityFit, FloorFit, Goodness, PathFit } from '../../result/calibration.ts';
 
 const Z99 = 2.3263478740408408;
 /** Quantile table resolution for floors; the top entry is p99.99 so one outlier cannot smear the tail. */
 const FLOOR_POINTS = 1000;
-
-export interface Goodness {
-  /** Kolmogorov-Smirnov distance between the run's histogram and the fitted distribution. */
-  ks: number;
-  /** (fitted - measured) / measured at each percentile. */
-  relErr: { p50: number; p90: number; p99: number };
-  samples: number;
-}
-
-export interface FloorFit {
-  scenario: string;
-  source: string;
-  provider: string;
-  rateRps: number;
-  p50Ms: number;
-  p99Ms: number;
-  quantilesMs: number[];
-  why: string;
-}
-
-export interface PathFit {
-  scenario: string;
-  source: string;
-  provider: string;
-  rateRps: number;
-  method: 'log-moments' | 'p50-p99';
-  medianMs: number;
-  p99Ms: number;
-  sigma: number;
-  goodness: Goodness;
-  /** The other method's goodness, to show why this one was kept. */
-  rejected: { method: string; ks: number };
-}
-
-export interface CapacityFit {
-  scenario: string;
-  hop: string;
-  perReplicaRps: number;
-  source: string;
-  why: string;
-}
 
 export interface Calibration {
   sources: string[];
@@ -69,15 +30,6 @@ export interface CalibrationInput {
   result: RunResult;
 }
 
-/** What result.json records about a calibration (quantile tables left out). */
-export interface CalibrationRecord {
-  fidelity: 'modeled';
-  sources: string[];
-  floors: Array<Omit<FloorFit, 'quantilesMs'>>;
-  paths: PathFit[];
-  capacity: CapacityFit[];
-  notes: string[];
-}
 
 export function calibrate(inputs: CalibrationInput[], resolve: (name: string) => Scenario): Calibration {
   const cal: Calibration = { sources: inputs.map((i) => i.file), floors: [], paths: [], capacity: [], notes: [] };
@@ -99,7 +51,7 @@ export function calibrate(inputs: CalibrationInput[], resolve: (name: string) =>
         rateRps: r.load.targetRps,
         p50Ms: hist.getValueAtPercentile(50) / 1000,
         p99Ms: hist.getValueAtPercentile(99) / 1000,
-        quantilesMs: quantileTable(hist),
+        quantilesMs: floorQuantiles(hist),
         why: r.scenario === 'direct' ? "the lab's floor (driver, loopback, echo)" : "this path's own overhead in the lab (no modeled latency injected)",
       });
     } else if (!local && r.provider !== 'model') {
@@ -156,19 +108,18 @@ export function calibrationRecord(cal: Calibration): CalibrationRecord {
   };
 }
 
-/** Quantiles at 0, 0.1%, ..., 99.9% and p99.99 (ms), for sampling by inverse CDF. */
-export function quantileTable(h: Histogram, points = FLOOR_POINTS): number[] {
-  const out: number[] = [];
-  for (let i = 0; i <= points; i++) {
-    const p = i === points ? 99.99 : (100 * i) / points;
-    out.push((i === 0 ? h.minNonZeroValue : h.getValueAtPercentile(p)) / 1000);
-  }
-  return out;
+/** Quantiles at 0, 0.1%, ..., 99.9% and p99.99 (ms), for sampling by inverse CDF: the shared quantile
+ *  table, its ends set to the smallest recorded value and p99.99 (one outlier cannot smear the tail). */
+export function floorQuantiles(h: Histogram, points = FLOOR_POINTS): number[] {
+  const q = Array.from(quantileTable(h, points).values);
+  q[0] = h.minNonZeroValue / 1000;
+  q[points] = h.getValueAtPercentile(99.99) / 1000;
+  return q;
 }
 
 /** Lognormal fit of a whole path, by log-moments and by p50/p99; the smaller KS distance wins. */
 export function fitPath(scenario: string, source: string, provider: string, rateRps: number, h: Histogram): PathFit {
-  const q = quantileTable(h, 2000).slice(1, -1).filter((v) => v > 0);
+  const q = Array.from(quantileTable(h, 2000).values).slice(1, -1).filter((v) => v > 0);
   const logs = q.map(Math.log);
   const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
   const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, logs.length - 1));
@@ -201,7 +152,7 @@ export function goodness(h: Histogram, mu: number, sigma: number): Goodness {
     const p = i / 1000;
     const x = h.getValueAtPercentile(100 * p) / 1000;
     // The histogram's value at p holds at least a share p of the samples (bucket upper edge).
-    const f = sigma > 0 ? normCdf((Math.log(x) - mu) / sigma) : x >= Math.exp(mu) ? 1 : 0;
+    const f = sigma > 0 ? normalCdf((Math.log(x) - mu) / sigma) : x >= Math.exp(mu) ? 1 : 0;
     ks = Math.max(ks, Math.abs(f - p));
   }
   const at = (p: number, z: number) => {
@@ -212,13 +163,6 @@ export function goodness(h: Histogram, mu: number, sigma: number): Goodness {
   return { ks, relErr: { p50: at(50, 0), p90: at(90, 1.2815515655446004), p99: at(99, Z99) }, samples: h.totalCount };
 }
 
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
-export function normCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
 
 /**
  * A run saturated when it answered clearly less than it was offered (achieved < 97% of target) or timed

@@ -1,11 +1,9 @@
 // The model provider: no processes. runBench calls simulate() instead of provision() + a load driver, and
 // every figure it returns is modeled.
-import { readFileSync } from 'node:fs';
 import type { Simulated, SimulateOptions, Simulator } from '../types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import type { LoadShape } from '../../load/types.ts';
-import type { RunResult } from '../../result/types.ts';
-import { UserError } from '../../lib/errors.ts';
+import { readResult, resultFile } from '../../result/store.ts';
 import { loadScenarioOrThrow } from '../../scenario/resolve.ts';
 import { loadProfile } from '../../cost/profile.ts';
 import type { Profile } from '../../cost/types.ts';
@@ -43,21 +41,9 @@ export function profileOptions(profile: Profile | undefined, plan: LoadShape): P
   return out;
 }
 
-/** Reads result.json files (or run folders) and fits a calibration from them. */
+/** Reads result.json files (or run folders), each checked against the result schema, and fits a calibration from them. */
 export function loadCalibration(files: string[]): Calibration {
-  const inputs = files.map((f) => {
-    const file = f.endsWith('.json') ? f : `${f.replace(/\/$/, '')}/result.json`;
-    let result: RunResult;
-    try {
-      result = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new UserError(`cannot read calibration source ${file}: ${(e as Error).message}`, 'pass result.json files (or run folders) written by exposure-lab bench');
-    }
-    if (typeof result?.schemaVersion !== 'number' || !result.latencyMs) {
-      throw new UserError(`${file} is not an exposure-lab result`, 'pass result.json files written by exposure-lab bench');
-    }
-    return { file, result };
-  });
+  const inputs = files.map((f) => ({ file: resultFile(f), result: readResult(f) }));
   return calibrate(inputs, (name) => loadScenarioOrThrow(name));
 }
 

@@ -81,13 +81,3 @@ export class Rng {
     return k;
   }
 }
-
-/** Independent stream per purpose from one run seed (FNV-1a over the salt, mixed with the seed). */
-export function deriveSeed(seed: number, salt: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < salt.length; i++) h = Math.imul(h ^ salt.charCodeAt(i), 0x01000193) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  return h >>> 0;
-}

@@ -1,10 +1,10 @@
-// Runs the engine over a rate schedule. Small runs are simulated request by request. Runs larger than the
+// Runs the request simulator over a rate schedule. Small runs are simulated request by request. Runs larger than the
 // budget (an hour at 50k req/s is 180M requests) are stratified: the run is cut into strata, a window in the
 // middle of each is simulated exactly, with a number of requests proportional to the stratum's traffic,
 // and a fluid model (backlog per queue, tokens per bucket) carries the state between windows, so growing
 // queues past saturation and drained buckets are where they would be. Counts are then scaled by N/n, and
 // the report says the figures are sampled.
-import { Engine, type EngineConfig, type Sink } from './engine.ts';
+import { RequestSimulator, type SimulatorConfig, type Sink } from './request-simulator.ts';
 import type { Histogram } from '../../load/histogram.ts';
 import { CoarseHist, FastHist } from './fast-hist.ts';
 
@@ -55,8 +55,8 @@ const TARGET_STRATA = 24;
 /** Warm-up before each sampled window, as a share of the window (queues relax from the fluid state). */
 const WINDOW_WARMUP = 0.25;
 
-export function runSchedule(cfg: EngineConfig, spec: RunSpec): RunStats {
-  const engine = new Engine(cfg, spec.seed);
+export function runSchedule(cfg: SimulatorConfig, spec: RunSpec): RunStats {
+  const simulator = new RequestSimulator(cfg, spec.seed);
   const recorded = spec.segments.filter((s) => s.recorded);
   const recordedS = recorded.reduce((a, s) => a + s.durS, 0);
   const represented = recorded.reduce((a, s) => a + s.durS * s.rateRps, 0);
@@ -85,13 +85,13 @@ export function runSchedule(cfg: EngineConfig, spec: RunSpec): RunStats {
     responses: 0,
   };
 
-  const fluid = new Fluid(engine);
+  const fluid = new Fluid(simulator);
   let strata = 0;
   let t = 0; // ms
   if (exact) {
     for (const seg of spec.segments) {
       const end = t + seg.durS * 1000;
-      engine.run(t, end, seg.rateRps, recordStartMs, sink, recordStartMs);
+      simulator.run(t, end, seg.rateRps, recordStartMs, sink, recordStartMs);
       fluid.advance(seg.rateRps, seg.durS);
       t = end;
     }
@@ -114,8 +114,8 @@ export function runSchedule(cfg: EngineConfig, spec: RunSpec): RunStats {
         const wStart = mid - (windowS * 1000) / 2;
         const warmStart = wStart - warmS * 1000;
         fluid.advance(seg.rateRps, (warmStart - a) / 1000);
-        engine.setState(warmStart, fluid.backlog, fluid.tokens);
-        engine.run(warmStart, wStart + windowS * 1000, seg.rateRps, wStart, sink, recordStartMs);
+        simulator.setState(warmStart, fluid.backlog, fluid.tokens);
+        simulator.run(warmStart, wStart + windowS * 1000, seg.rateRps, wStart, sink, recordStartMs);
         fluid.advance(seg.rateRps, (a + pieceS * 1000 - warmStart) / 1000);
         strata++;
       }
@@ -163,15 +163,15 @@ export function runSchedule(cfg: EngineConfig, spec: RunSpec): RunStats {
 class Fluid {
   readonly backlog: Float64Array;
   readonly tokens: Float64Array;
-  constructor(private readonly engine: Engine) {
-    this.backlog = new Float64Array(engine.queues.length);
-    this.tokens = Float64Array.from(engine.limBurst);
+  constructor(private readonly simulator: RequestSimulator) {
+    this.backlog = new Float64Array(simulator.queues.length);
+    this.tokens = Float64Array.from(simulator.limBurst);
   }
 
   advance(rateRps: number, dtS: number): void {
     if (!(dtS > 0)) return;
     let pass = rateRps;
-    for (const st of this.engine.stations) {
+    for (const st of this.simulator.stations) {
       if (st.kind === 'limiter') {
         const tk = this.tokens[st.idx];
         const r = st.rateRps;

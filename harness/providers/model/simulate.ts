@@ -4,11 +4,11 @@ import type { Scenario } from '../../scenario/model.ts';
 import type { LoadOutcome, LoadShape } from '../../load/types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import { encodeHistogram, summarize } from '../../load/histogram.ts';
-import { predictClientIp } from '../../catalog/predict.ts';
+import { predictClientIp } from '../../analysis/predict.ts';
 import { compilePath, type ModelPath, type ModelPathOptions } from './path.ts';
 import { runSchedule, type RunStats } from './run.ts';
 import { applyShape, segmentsFromPlan, type DailyShape } from './schedule.ts';
-import { deriveSeed } from './rng.ts';
+import { deriveSeed } from '../../lib/random.ts';
 import type { Calibration } from './calibrate.ts';
 import { calibrationFor } from './calibrate.ts';
 

@@ -5,8 +5,9 @@ import type { LoadShape } from '../../load/types.ts';
 import type { Profile } from '../../cost/types.ts';
 import { simulateScenario, type ModelOptions } from './simulate.ts';
 import { peakHour, normalizeShape } from './schedule.ts';
-import { deriveSeed } from './rng.ts';
+import { deriveSeed } from '../../lib/random.ts';
 import type { Calibration } from './calibrate.ts';
+import type { Crossing, ScenarioSweep, SweepData, SweepPoint } from '../../result/sweep.ts';
 
 export interface SweepOptions {
   rps: number[];
@@ -19,49 +20,6 @@ export interface SweepOptions {
   calibration?: Calibration;
   /** The client's own timeout (a transport error, no latency recorded). */
   clientTimeoutMs: number;
-}
-
-export interface SweepPoint {
-  /** Daily mean request rate of the point (the x axis). */
-  rps: number;
-  /** Rate actually simulated (the peak hour's when the profile has a daily shape). */
-  simulatedRps: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  errorRate: number;
-  byStatus: Record<string, number>;
-  clientTimeouts: number;
-  monthlyUsd: number | null;
-  sampled: boolean;
-  simulatedRequests: number;
-}
-
-export interface ScenarioSweep {
-  scenario: string;
-  capacityRps: number | null;
-  capacityBy: string;
-  points: SweepPoint[];
-  /** Lowest swept rate where errors pass 1% or p99 doubles (and grows by 1 ms or more) from the lowest rate's. */
-  saturation: { rps: number; why: string } | null;
-  notes: string[];
-}
-
-export interface Crossing {
-  metric: 'p99' | 'monthly cost';
-  /** Better (lower) below the rate. */
-  lowerBelow: string;
-  lowerAbove: string;
-  rps: number;
-}
-
-export interface SweepData {
-  fidelity: 'modeled';
-  rps: number[];
-  durationS: number;
-  peakFactor: number;
-  scenarios: ScenarioSweep[];
-  crossovers: Crossing[];
-  notes: string[];
 }
 
 const ERROR_KNEE = 0.01;

@@ -3,7 +3,7 @@
 import type { RunResult, SpoofFinding } from '../result/types.ts';
 import type { LoadOutcome } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
-import { predictClientIp, describeAddress } from '../catalog/predict.ts';
+import { predictClientIp, describeAddress } from './predict.ts';
 import { clientIpFix as chainClientIpFix } from '../catalog/chain.ts';
 
 type Finding = NonNullable<RunResult['findings']>[number];

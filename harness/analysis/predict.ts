@@ -1,8 +1,8 @@
 // Folds a request through the chain using only the catalog's semantics: what the application would see.
 // Used by `plan`, the model provider and reports as a MODELED prediction; local runs measure it for real.
-import type { Envelope, Hop, HopContext } from './types.ts';
-import { addressOwner, listenerAddress } from './address-plan.ts';
-import { appClientIp } from './components/service.ts';
+import type { Envelope, Hop, HopContext } from '../catalog/types.ts';
+import { addressOwner, listenerAddress } from '../catalog/address-plan.ts';
+import { appClientIp } from '../catalog/components/service.ts';
 import type { Scenario } from '../scenario/model.ts';
 
 export interface Prediction {

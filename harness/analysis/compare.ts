@@ -1,29 +1,8 @@
 // Architecture-review comparison: side-by-side rows and findings derived from the runs' result.json data
 // (never canned prose), with 95% intervals across repeats. Pure: compare.json in, rows and findings out.
-import type { RunResult } from '../result/types.ts';
 import { decodeHistogram, mergeEncoded, summarize } from '../load/histogram.ts';
 import { meanInterval, type Interval } from './stats.ts';
-import type { CostCrossover, CostPoint } from './charts.ts';
-
-export const COMPARE_VERSION = 1;
-
-/** compare.json: the comparison's own source of truth; it embeds every run's result.json. */
-export interface CompareDoc {
-  kind: 'exposure-lab-compare';
-  version: number;
-  createdAt: string;
-  endedAt: string;
-  settings: { provider: string; rate: number; durationS: number; warmupS: number; profile: string; repeat: number; injectLatency: boolean; seed: number };
-  /** The profile's traffic, for cost per million requests. */
-  profile: { name: string; requestsPerSecond: number; hoursPerMonth: number } | null;
-  scenarios: string[];
-  runs: Array<{ scenario: string; repeat: number; dir: string; result: RunResult }>;
-  /** Scenarios that could not run at all (e.g. provisioning failed), with the reason. */
-  failed: Array<{ scenario: string; repeat: number; error: string }>;
-  features: Record<string, Record<string, string | boolean>>;
-  costSweep: { profile: string; points: CostPoint[]; crossovers: CostCrossover[]; fidelity: 'modeled' } | null;
-  interrupted: boolean;
-}
+import type { CompareDoc, CostPoint } from '../result/compare.ts';
 
 export interface CompareRow {
   scenario: string;

@@ -122,10 +122,11 @@ export interface QuantileTable {
   cum: Float64Array; // cumulative counts
 }
 
-export function quantileTable(h: Histogram): QuantileTable {
-  // A fixed grid of 2,001 percentile points keeps this O(grid) and exact to the histogram's 0.1% resolution
+/** Values at percentiles 0, 100/points, ..., 100 (ms), with their cumulative counts. */
+export function quantileTable(h: Histogram, points = 2000): QuantileTable {
+  // A fixed grid (2,001 points by default) keeps this O(grid) and exact to the histogram's 0.1% resolution
   // at the grid points; bootstrap ranks interpolate between neighbouring points.
-  const grid = 2001;
+  const grid = points + 1;
   const values = new Float64Array(grid);
   const cum = new Float64Array(grid);
   for (let i = 0; i < grid; i++) {

@@ -1,7 +1,7 @@
-// Rendering of a sweep: markdown tables and Vega-Lite chart specs (pure), and SVG from those specs.
-// Every figure carries its fidelity: all of them are modeled.
-import type { SweepData, ScenarioSweep } from './sweep.ts';
-import type { CalibrationRecord } from './calibrate.ts';
+// Rendering of a sweep (sweep.json): markdown tables and Vega-Lite chart specs, pure; report/sweep-folder.ts
+// writes them. Every figure carries its fidelity: all of them are modeled.
+import type { SweepData, ScenarioSweep } from '../result/sweep.ts';
+import type { CalibrationRecord } from '../result/calibration.ts';
 
 const fmtMs = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const fmtRps = (v: number) => (v >= 1000 ? `${(v / 1000).toPrecision(3)}k` : v.toPrecision(3));
@@ -103,17 +103,4 @@ export function sweepChartSpecs(d: SweepData): Record<'p99' | 'errors' | 'cost',
     errors: base('errors', 'error rate', { domain: [0, 1] }),
     cost: base('cost', 'monthly cost, USD', { type: 'log' }),
   };
-}
-
-/** SVG of a Vega-Lite spec (vega's headless renderer, no browser). */
-export async function specToSvg(spec: VlSpec): Promise<string> {
-  const vl = await import('vega-lite');
-  const vega = await import('vega');
-  const compiled = vl.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }

@@ -1,4 +1,4 @@
-// The per-thread load engine: schedules requests at their intended times, sends them over pooled
+// The load driver's worker: one per thread; schedules requests at their intended times, sends them over pooled
 // connections, and reports per-interval figures to the main thread. Latency is always measured from the
 // intended send time, so a request delayed by the driver or by a queue for a free connection carries that
 // delay in its latency instead of hiding it (no coordinated omission).
@@ -53,7 +53,7 @@ interface Bucket {
   hist: Histogram;
 }
 
-export class Engine {
+export class LoadWorker {
   private readonly plan: LoadPlan;
   private readonly index: number;
   private readonly count: number;

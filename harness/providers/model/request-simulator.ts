@@ -11,7 +11,7 @@ import type { ModelPath, Lognormal } from './path.ts';
 import { Rng } from './rng.ts';
 import type { CoarseHist, FastHist } from './fast-hist.ts';
 
-export interface EngineConfig {
+export interface SimulatorConfig {
   path: ModelPath;
   /** Chance that a request opens a new client connection (1 for new-connection mode). */
   pNew: number;
@@ -44,7 +44,7 @@ export interface Sink {
   responses: number;
 }
 
-export class Engine {
+export class RequestSimulator {
   readonly rng: Rng;
   private readonly n: number;
   private readonly mu: Float64Array;
@@ -78,7 +78,7 @@ export class Engine {
   private readonly override: Lognormal | null;
 
   constructor(
-    readonly cfg: EngineConfig,
+    readonly cfg: SimulatorConfig,
     seed: number,
   ) {
     const p = cfg.path;

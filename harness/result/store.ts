@@ -1,10 +1,10 @@
 // Reading and writing run folders. result.json is the source of truth; every view is rendered from it.
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResult } from '../result/types.ts';
+import type { RunResult } from './types.ts';
 import { UserError } from '../lib/errors.ts';
-import { RESULT_SCHEMA_VERSION } from '../result/types.ts';
-import { resultIssues } from '../result/schema.ts';
+import { RESULT_SCHEMA_VERSION } from './types.ts';
+import { resultIssues } from './schema.ts';
 
 export function writeResult(dir: string, result: RunResult): string {
   mkdirSync(dir, { recursive: true });
