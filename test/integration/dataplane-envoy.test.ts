@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
-import { envoyDataPlane, renderEnvoyConfig, validateWithEnvoy } from '../../harness/emulation/dataplanes/envoy.ts';
+import { envoyDataPlane, renderEnvoyConfig, validateWithEnvoy } from '../../harness/dataplanes/envoy.ts';
 import { ENVOY_DISAGREEMENTS } from '../fixtures/dataplanes/conformance.ts';
 import { conformanceSuite } from '../fixtures/dataplanes/suite.ts';
 import { envoyVariants } from '../fixtures/dataplanes/variants.ts';
@@ -20,7 +20,7 @@ if (!version) {
       const wd = mkdtempSync(path.join(tmpdir(), 'lab-envoy-validate-'));
       try {
         const file = path.join(wd, 'envoy.json');
-        writeFileSync(file, renderEnvoyConfig({ component: 'envoy-gateway', settings, listen: [{ host: '127.23.0.10', port: 18080 }], upstreams: [{ host: '127.23.0.20', port: 19000 }], networks: LOCAL_NETWORKS, workDir: wd }));
+        writeFileSync(file, renderEnvoyConfig({ product: 'envoy-gateway', settings, listen: [{ host: '127.23.0.10', port: 18080 }], upstreams: [{ host: '127.23.0.20', port: 19000 }], networks: LOCAL_NETWORKS, workDir: wd }));
         const r = await validateWithEnvoy(file);
         expect(r?.ok, r?.output).toBe(true);
       } finally {

@@ -1,7 +1,7 @@
 // Real HAProxy standing in for Envoy on envoy-gateway hops: the client IP and X-Forwarded-For the app
 // receives, for every settings variant and request shape, against the catalog's Envoy semantics.
 import { it } from 'vitest';
-import { haproxyDataPlane } from '../../harness/emulation/dataplanes/haproxy.ts';
+import { haproxyDataPlane } from '../../harness/dataplanes/haproxy.ts';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ENVOY_DISAGREEMENTS } from '../fixtures/dataplanes/conformance.ts';
 import { conformanceSuite } from '../fixtures/dataplanes/suite.ts';

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { DataPlane, GatewaySpec } from '../../harness/emulation/dataplane.ts';
+import type { DataPlane, GatewaySpec } from '../../harness/dataplanes/types.ts';
 import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
-import { haproxyDataPlane, nginxDataPlane } from '../../harness/emulation/dataplanes/index.ts';
-import { childPids, findBinary, isAlive } from '../../harness/emulation/dataplanes/process.ts';
+import { haproxyDataPlane, nginxDataPlane } from '../../harness/dataplanes/index.ts';
+import { childPids, findBinary, isAlive } from '../../harness/dataplanes/process.ts';
 import { envoyVariants, nginxVariants } from '../fixtures/dataplanes/variants.ts';
 import { freePort, randomLoopbackNet, startEcho } from '../fixtures/dataplanes/wire.ts';
 
@@ -23,24 +23,24 @@ const workDir = (p: string) => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const planes: Array<{ dp: DataPlane; component: GatewaySpec['component']; settings: unknown; check: (bin: string, conf: string) => string[] }> = [
-  { dp: nginxDataPlane, component: 'ingress-nginx', settings: ingressNginx.settings.parse({ useProxyProtocol: true }), check: (_b, c) => ['-t', '-p', path.dirname(c), '-c', c, '-e', path.join(path.dirname(c), 'check.log')] },
-  { dp: haproxyDataPlane, component: 'envoy-gateway', settings: envoyGateway.settings.parse({ xffNumTrustedHops: 1 }), check: (_b, c) => ['-c', '-f', c] },
+const planes: Array<{ dp: DataPlane; product: GatewaySpec['product']; settings: unknown; check: (bin: string, conf: string) => string[] }> = [
+  { dp: nginxDataPlane, product: 'ingress-nginx', settings: ingressNginx.settings.parse({ useProxyProtocol: true }), check: (_b, c) => ['-t', '-p', path.dirname(c), '-c', c, '-e', path.join(path.dirname(c), 'check.log')] },
+  { dp: haproxyDataPlane, product: 'envoy-gateway', settings: envoyGateway.settings.parse({ xffNumTrustedHops: 1 }), check: (_b, c) => ['-c', '-f', c] },
 ];
 
-for (const { dp, component, settings, check } of planes) {
+for (const { dp, product, settings, check } of planes) {
   const installed = await dp.version();
   if (!installed) {
     it.skip(`skipped: ${dp.name} not installed (bash scripts/setup.sh installs it)`, () => {});
     continue;
   }
   describe(`${dp.name} ${installed}`, () => {
-    const variants = component === 'ingress-nginx' ? nginxVariants() : envoyVariants();
-    it.each(variants.filter((v) => dp.supports({ component, settings: v.settings }).ok).map((v) => [v.label, v.settings] as const))(
+    const variants = product === 'ingress-nginx' ? nginxVariants() : envoyVariants();
+    it.each(variants.filter((v) => dp.supports({ product, settings: v.settings }).ok).map((v) => [v.label, v.settings] as const))(
       `${dp.name} accepts the rendered config for %s`,
       (_label, s) => {
         const wd = workDir(`${dp.name}-check`);
-        const spec: GatewaySpec = { component, settings: s, listen: [{ host: '127.23.0.10', port: 18080 }], upstreams: [{ host: '127.23.0.20', port: 19000 }], networks: LOCAL_NETWORKS, workDir: wd };
+        const spec: GatewaySpec = { product, settings: s, listen: [{ host: '127.23.0.10', port: 18080 }], upstreams: [{ host: '127.23.0.20', port: 19000 }], networks: LOCAL_NETWORKS, workDir: wd };
         const conf = path.join(wd, `${dp.name}.conf`);
         writeFileSync(conf, dp.renderConfig(spec));
         // Throws with the product's own message when it rejects the file.
@@ -52,7 +52,7 @@ for (const { dp, component, settings, check } of planes) {
       const ip = randomLoopbackNet();
       const echo = await startEcho(ip(20));
       const listen = [{ host: ip(1), port: await freePort(ip(1)) }, { host: ip(2), port: await freePort(ip(2)) }];
-      const h = await dp.start({ component, settings, listen, upstreams: [{ host: ip(20), port: echo.port }], networks: LOCAL_NETWORKS, workDir: workDir(dp.name) });
+      const h = await dp.start({ product, settings, listen, upstreams: [{ host: ip(20), port: echo.port }], networks: LOCAL_NETWORKS, workDir: workDir(dp.name) });
       try {
         expect(h.realizedBy).toMatch(new RegExp(`^${dp.name} ${installed.replace(/\./g, '\\.')}`));
         const all = [...new Set([...h.pids, ...h.pids.flatMap(childPids)])];
@@ -86,7 +86,7 @@ for (const { dp, component, settings, check } of planes) {
       const port = (blocker.address() as net.AddressInfo).port;
       try {
         await expect(
-          dp.start({ component, settings, listen: [{ host: ip(1), port }], upstreams: [{ host: ip(20), port: 9 }], networks: LOCAL_NETWORKS, workDir: workDir(`${dp.name}-fail`), startTimeoutMs: 5000 }),
+          dp.start({ product, settings, listen: [{ host: ip(1), port }], upstreams: [{ host: ip(20), port: 9 }], networks: LOCAL_NETWORKS, workDir: workDir(`${dp.name}-fail`), startTimeoutMs: 5000 }),
         ).rejects.toThrow(/exited \(code \d+\) before accepting connections; last log lines:\n[\s\S]*(Address already in use|cannot bind)/i);
       } finally {
         await new Promise((r) => blocker.close(r));

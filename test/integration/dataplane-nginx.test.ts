@@ -1,7 +1,7 @@
 // Real nginx realizing ingress-nginx hops: the client IP and X-Forwarded-For the app receives, for every
 // settings variant and request shape, against the catalog's ingress-nginx semantics.
 import { it } from 'vitest';
-import { nginxDataPlane } from '../../harness/emulation/dataplanes/nginx.ts';
+import { nginxDataPlane } from '../../harness/dataplanes/nginx.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
 import { NGINX_DISAGREEMENTS } from '../fixtures/dataplanes/conformance.ts';
 import { conformanceSuite } from '../fixtures/dataplanes/suite.ts';

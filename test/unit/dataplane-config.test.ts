@@ -1,16 +1,16 @@
 // Generated data-plane configs, checked structurally: nginx and HAProxy directives per settings variant, and
 // the Envoy v3 bootstrap against a strict schema of the subset the lab emits.
 import { describe, expect, it } from 'vitest';
-import type { GatewaySpec } from '../../harness/emulation/dataplane.ts';
+import type { GatewaySpec } from '../../harness/dataplanes/types.ts';
 import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
-import { renderNginxConfig } from '../../harness/emulation/dataplanes/nginx.ts';
-import { haproxySupports, renderHaproxyConfig } from '../../harness/emulation/dataplanes/haproxy.ts';
-import { buildEnvoyBootstrap, renderEnvoyConfig } from '../../harness/emulation/dataplanes/envoy.ts';
-import { envoyBootstrapSchema, TYPE_URLS } from '../../harness/emulation/dataplanes/envoy-schema.ts';
-import { envoyHcmPlan } from '../../harness/emulation/dataplanes/envoy-plan.ts';
-import { resolveTrust } from '../../harness/emulation/dataplanes/trust.ts';
+import { renderNginxConfig } from '../../harness/dataplanes/nginx.ts';
+import { haproxySupports, renderHaproxyConfig } from '../../harness/dataplanes/haproxy.ts';
+import { buildEnvoyBootstrap, renderEnvoyConfig } from '../../harness/dataplanes/envoy.ts';
+import { envoyBootstrapSchema, TYPE_URLS } from '../../harness/dataplanes/envoy-schema.ts';
+import { envoyHcmPlan } from '../../harness/dataplanes/envoy-plan.ts';
+import { resolveTrust } from '../../harness/dataplanes/trust.ts';
 import { envoyVariants, nginxVariants } from '../fixtures/dataplanes/variants.ts';
 
 const base = {
@@ -19,8 +19,8 @@ const base = {
   networks: LOCAL_NETWORKS,
   workDir: '/tmp/lab-work',
 };
-const nginxSpec = (raw: object): GatewaySpec => ({ ...base, component: 'ingress-nginx', settings: ingressNginx.settings.parse(raw) });
-const envoySpec = (raw: object): GatewaySpec => ({ ...base, component: 'envoy-gateway', settings: envoyGateway.settings.parse(raw) });
+const nginxSpec = (raw: object): GatewaySpec => ({ ...base, product: 'ingress-nginx', settings: ingressNginx.settings.parse(raw) });
+const envoySpec = (raw: object): GatewaySpec => ({ ...base, product: 'envoy-gateway', settings: envoyGateway.settings.parse(raw) });
 const lines = (text: string) => text.split('\n').map((l) => l.trim());
 
 describe('nginx config (ingress-nginx template semantics)', () => {
@@ -78,7 +78,7 @@ describe('nginx config (ingress-nginx template semantics)', () => {
   });
 
   it.each(nginxVariants().map((v) => [v.label, v.settings] as const))('renders %s', (_label, settings) => {
-    const c = lines(renderNginxConfig({ ...base, component: 'ingress-nginx', settings }, { runAsRoot: false, workers: 1 }));
+    const c = lines(renderNginxConfig({ ...base, product: 'ingress-nginx', settings }, { runAsRoot: false, workers: 1 }));
     expect(c.filter((l) => l.startsWith('listen ')).length).toBe(2);
     expect(c.filter((l) => l.startsWith('real_ip_header')).length).toBe(settings.useForwardedHeaders || settings.useProxyProtocol ? 1 : 0);
   });
@@ -119,16 +119,25 @@ describe('HAProxy config (standing in for Envoy)', () => {
   });
 
   it('trusted CIDRs are not expressible: supports() says no and rendering refuses', () => {
-    const sup = haproxySupports({ component: 'envoy-gateway', settings: envoyGateway.settings.parse({ trustedCidrs: ['vpc'] }) });
+    const sup = haproxySupports({ product: 'envoy-gateway', settings: envoyGateway.settings.parse({ trustedCidrs: ['vpc'] }) });
     expect(sup.ok).toBe(false);
     expect(() => renderHaproxyConfig(envoySpec({ trustedCidrs: ['vpc'] }))).toThrow(/trusted CIDRs|X-Forwarded-For/);
-    expect(haproxySupports({ component: 'ingress-nginx', settings: {} }).ok).toBe(false);
+    expect(haproxySupports({ product: 'ingress-nginx', settings: {} }).ok).toBe(false);
+  });
+
+  it('each replica connects to the service pods from its own pod address (the pods see which AZ a request came from)', () => {
+    const c = renderHaproxyConfig(envoySpec({}));
+    expect(c).toMatch(/use_backend lab_service_r0 if \{ so_name replica0 \}/);
+    expect(c).toMatch(/use_backend lab_service_r1 if \{ so_name replica1 \}/);
+    const backends = c.split(/\n(?=backend )/).slice(1);
+    expect(backends.map((b) => /source (\S+)/.exec(b)?.[1])).toEqual(['127.23.0.10', '127.23.1.10']);
+    for (const b of backends) expect(b.match(/server pod\d/g)).toHaveLength(2);
   });
 });
 
 describe('Envoy v3 bootstrap', () => {
   it.each(envoyVariants().map((v) => [v.label, v.settings] as const))('%s: valid against the bootstrap schema', (_label, settings) => {
-    const spec: GatewaySpec = { ...base, component: 'envoy-gateway', settings };
+    const spec: GatewaySpec = { ...base, product: 'envoy-gateway', settings };
     const parsed = envoyBootstrapSchema.safeParse(JSON.parse(renderEnvoyConfig(spec)));
     expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues, null, 1)).toBe(true);
     const b = buildEnvoyBootstrap(spec);
@@ -146,6 +155,9 @@ describe('Envoy v3 bootstrap', () => {
       expect(hdr).toEqual({ header: { key: 'x-lab-gateway-client-ip', value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' });
     }
     expect(b.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints).toHaveLength(2);
+    // One cluster per replica, bound to the replica's own address, and each listener routes to its own.
+    expect(b.static_resources.clusters.map((c) => c.upstream_bind_config?.source_address.address)).toEqual(['127.23.0.10', '127.23.1.10']);
+    expect(b.static_resources.listeners.map((l) => l.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster)).toEqual(['lab_service_r0', 'lab_service_r1']);
   });
 
   it('custom header: the custom_header extension with use_remote_address off (Envoy rejects the mix)', () => {

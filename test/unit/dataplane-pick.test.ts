@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
-import { chooseDataPlane, DATA_PLANES, pickDataPlane, envoyDataPlane, haproxyDataPlane, nginxDataPlane } from '../../harness/emulation/dataplanes/index.ts';
+import { chooseDataPlane, DATA_PLANES, pickDataPlane, envoyDataPlane, haproxyDataPlane, nginxDataPlane } from '../../harness/dataplanes/index.ts';
 
-const nginxHop = (raw: object) => ({ component: 'ingress-nginx' as const, settings: ingressNginx.settings.parse(raw) });
-const envoyHop = (raw: object) => ({ component: 'envoy-gateway' as const, settings: envoyGateway.settings.parse(raw) });
+const nginxHop = (raw: object) => ({ product: 'ingress-nginx' as const, settings: ingressNginx.settings.parse(raw) });
+const envoyHop = (raw: object) => ({ product: 'envoy-gateway' as const, settings: envoyGateway.settings.parse(raw) });
 
 describe('pickDataPlane', () => {
   it('lists the three data planes by name', () => {
@@ -48,8 +48,8 @@ describe('pickDataPlane', () => {
   });
 
   it('an explicit choice that cannot express the hop throws with the reason', async () => {
-    await expect(chooseDataPlane({ component: 'ingress-nginx', settings: { realization: 'haproxy' } })).rejects.toThrow(/cannot realize this ingress-nginx hop/);
-    await expect(chooseDataPlane({ component: 'ingress-nginx', settings: { realization: 'nope' } })).rejects.toThrow(/unknown realization/);
+    await expect(chooseDataPlane({ product: 'ingress-nginx', settings: { realization: 'haproxy' } })).rejects.toThrow(/cannot realize this ingress-nginx hop/);
+    await expect(chooseDataPlane({ product: 'ingress-nginx', settings: { realization: 'nope' } })).rejects.toThrow(/unknown realization/);
   });
 
   it('version() is cached per process', async () => {

@@ -11,8 +11,8 @@ import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
 import { UserError } from '../../lib/errors.ts';
 import { deriveSeed } from '../../lib/random.ts';
 import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
-import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../emulation/dataplane.ts';
-import { chooseDataPlane } from '../../emulation/dataplanes/index.ts';
+import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../dataplanes/types.ts';
+import { chooseDataPlane } from '../../dataplanes/index.ts';
 import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
 import { hopSpecOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
@@ -154,10 +154,10 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
 }
 
 /** The data-plane view of a gateway hop: its product (the catalog's gateway facet) and settings. */
-function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'component' | 'settings'> {
+function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'product' | 'settings'> {
   const product = hp.hop.entry.gateway?.product;
   if (!product) throw new Error(`${hp.hop.component} is realized by a data plane but has no gateway facet in the catalog`);
-  return { component: product, settings: hp.hop.settings };
+  return { product, settings: hp.hop.settings };
 }
 
 function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[]): HopRealization {

@@ -1,17 +1,12 @@
 // Which real data plane realizes a gateway hop: the hop's `realization` setting, what is installed here, and
 // whether the data plane can express the hop's client-IP rules exactly. null = the built-in emulation.
-import type { DataPlane, GatewaySpec } from '../dataplane.ts';
+import type { DataPlane, GatewaySpec } from './types.ts';
 import { nginxDataPlane } from './nginx.ts';
 import { haproxyDataPlane } from './haproxy.ts';
 import { envoyDataPlane } from './envoy.ts';
 
+/** In order of preference under `realization: auto`: the real product first, a stand-in after it. */
 export const DATA_PLANES: DataPlane[] = [envoyDataPlane, haproxyDataPlane, nginxDataPlane];
-
-/** Preference order per component under `realization: auto`. */
-const PREFERENCE: Record<GatewaySpec['component'], DataPlane['name'][]> = {
-  'ingress-nginx': ['nginx'],
-  'envoy-gateway': ['envoy', 'haproxy'],
-};
 
 const INSTALL_HINT: Record<DataPlane['name'], string> = {
   nginx: 'run `bash scripts/setup.sh` as root (Debian package nginx-light)',
@@ -31,21 +26,21 @@ export function dataPlaneByName(name: string): DataPlane | undefined {
 }
 
 /** Like pickDataPlane, with the reason; throws when an explicit choice cannot be honoured. */
-export async function chooseDataPlane(spec: Pick<GatewaySpec, 'component' | 'settings'>): Promise<DataPlaneChoice> {
+export async function chooseDataPlane(spec: Pick<GatewaySpec, 'product' | 'settings'>): Promise<DataPlaneChoice> {
   const realization: string = spec.settings?.realization ?? 'auto';
   if (realization === 'builtin') return { dataPlane: null, version: null, note: 'built-in emulation (realization: builtin)' };
   if (realization !== 'auto') {
     const dp = dataPlaneByName(realization);
-    if (!dp) throw new Error(`unknown realization ${JSON.stringify(realization)} for ${spec.component}; use auto, builtin or one of ${DATA_PLANES.map((d) => d.name).join(', ')}`);
+    if (!dp) throw new Error(`unknown realization ${JSON.stringify(realization)} for ${spec.product}; use auto, builtin or one of ${DATA_PLANES.map((d) => d.name).join(', ')}`);
     const sup = dp.supports(spec);
-    if (!sup.ok) throw new Error(`realization ${realization} cannot realize this ${spec.component} hop: ${sup.reason}`);
+    if (!sup.ok) throw new Error(`realization ${realization} cannot realize this ${spec.product} hop: ${sup.reason}`);
     const version = await dp.version();
     if (!version) throw new Error(`realization ${realization} was asked for but ${dp.name} is not installed: ${INSTALL_HINT[dp.name]}`);
     return { dataPlane: dp, version, note: `${dp.name} ${version} (realization: ${realization})` };
   }
   const skipped: string[] = [];
-  for (const name of PREFERENCE[spec.component] ?? []) {
-    const dp = dataPlaneByName(name)!;
+  for (const dp of DATA_PLANES.filter((d) => d.realizes === spec.product)) {
+    const name = dp.name;
     const sup = dp.supports(spec);
     if (!sup.ok) {
       skipped.push(`${name}: ${sup.reason}`);
@@ -61,7 +56,7 @@ export async function chooseDataPlane(spec: Pick<GatewaySpec, 'component' | 'set
   return { dataPlane: null, version: null, note: `built-in emulation (${skipped.join('; ') || 'no real data plane for this component'})` };
 }
 
-export async function pickDataPlane(spec: Pick<GatewaySpec, 'component' | 'settings'>): Promise<DataPlane | null> {
+export async function pickDataPlane(spec: Pick<GatewaySpec, 'product' | 'settings'>): Promise<DataPlane | null> {
   return (await chooseDataPlane(spec)).dataPlane;
 }
 

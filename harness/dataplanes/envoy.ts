@@ -2,9 +2,9 @@
 // address, the proxy_protocol listener filter when enabled, the HCM client-IP options Envoy Gateway would
 // set, and a round-robin cluster of the service pods. Used only where an `envoy` binary exists.
 import { execFile } from 'node:child_process';
-import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
-import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
-import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
+import type { DataPlane, DataPlaneHandle, GatewaySpec } from './types.ts';
+import type { EnvoySettings } from '../catalog/components/envoy-gateway.ts';
+import { GATEWAY_CLIENT_HEADER } from '../catalog/headers.ts';
 import { assertAddress, assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 import { TYPE_URLS, type EnvoyBootstrap } from './envoy-schema.ts';
@@ -16,7 +16,8 @@ const sock = (ep: { host: string; port: number }) => {
 };
 
 export function buildEnvoyBootstrap(spec: GatewaySpec): EnvoyBootstrap {
-  if (spec.component !== 'envoy-gateway') throw new Error(`envoy realizes envoy-gateway only, not ${spec.component}`);
+  const sup = envoyDataPlane.supports(spec);
+  if (!sup.ok) throw new Error(sup.reason);
   const s = spec.settings as EnvoySettings;
   const plan = envoyHcmPlan(s);
   const extensions: NonNullable<EnvoyBootstrap['static_resources']['listeners'][number]['filter_chains'][number]['filters'][number]['typed_config']['original_ip_detection_extensions']> = [];
@@ -122,9 +123,11 @@ export async function validateWithEnvoy(configFile: string): Promise<{ ok: boole
 
 export const envoyDataPlane: DataPlane = {
   name: 'envoy',
+  realizes: 'envoy-gateway',
+  otherwise: 'Envoy realizes envoy-gateway hops; ingress-nginx is realized by nginx',
   version: envoyVersion,
   supports(spec) {
-    return spec.component === 'envoy-gateway' ? { ok: true } : { ok: false, reason: 'Envoy realizes envoy-gateway hops; ingress-nginx is realized by nginx' };
+    return spec.product === this.realizes ? { ok: true } : { ok: false, reason: this.otherwise };
   },
   renderConfig: renderEnvoyConfig,
   async start(spec): Promise<DataPlaneHandle> {

@@ -4,7 +4,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { DataPlaneHandle, Endpoint, GatewaySpec } from '../dataplane.ts';
+import type { DataPlaneHandle, Endpoint, GatewaySpec } from './types.ts';
 
 const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 

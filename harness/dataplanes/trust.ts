@@ -1,7 +1,7 @@
 // Trust entries of a gateway hop (CIDRs or the symbolic vpc / cloudfront / lattice) as plain CIDRs for a
 // generated config. Symbolic entries resolve through the realization's network map, never a hard-coded list.
-import { expandTrust, type NetworkMap } from '../../catalog/address-plan.ts';
-import { isIpv4, isIpv4Cidr } from '../../lib/cidr.ts';
+import { expandTrust, type NetworkMap } from '../catalog/address-plan.ts';
+import { isIpv4, isIpv4Cidr } from '../lib/cidr.ts';
 
 /** Plain CIDRs with an explicit prefix length, checked (they go into config files verbatim). */
 export function resolveTrust(entries: readonly string[], networks: NetworkMap): string[] {

@@ -2,15 +2,18 @@
 // manager (use_remote_address, xff_num_trusted_hops, proxy_protocol listener filter, custom-header original IP
 // detection), written in HAProxy's own terms. Envoy's XFF trusted-CIDR walk has no exact HAProxy form.
 import * as path from 'node:path';
-import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
-import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
-import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
+import type { DataPlane, DataPlaneHandle, GatewaySpec } from './types.ts';
+import type { EnvoySettings } from '../catalog/components/envoy-gateway.ts';
+import { GATEWAY_CLIENT_HEADER } from '../catalog/headers.ts';
 import { assertAddress, assertEndpoint, assertHeaderName } from './trust.ts';
 import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 
-export function haproxySupports(spec: Pick<GatewaySpec, 'component' | 'settings'>): { ok: true } | { ok: false; reason: string } {
-  if (spec.component !== 'envoy-gateway') return { ok: false, reason: 'HAProxy stands in for Envoy only (ingress-nginx is realized by nginx)' };
+const REALIZES = 'envoy-gateway';
+const OTHERWISE = 'HAProxy stands in for Envoy only (ingress-nginx is realized by nginx)';
+
+export function haproxySupports(spec: Pick<GatewaySpec, 'product' | 'settings'>): { ok: true } | { ok: false; reason: string } {
+  if (spec.product !== REALIZES) return { ok: false, reason: OTHERWISE };
   const s = spec.settings as EnvoySettings;
   if (s.trustedCidrs.length) {
     // "right-most X-Forwarded-For entry not in these CIDRs" needs a loop over the list; HAProxy has none.
@@ -98,6 +101,8 @@ const haproxyVersion = cached(async () => {
 
 export const haproxyDataPlane: DataPlane = {
   name: 'haproxy',
+  realizes: REALIZES,
+  otherwise: OTHERWISE,
   version: haproxyVersion,
   supports: haproxySupports,
   renderConfig: renderHaproxyConfig,

@@ -1,6 +1,10 @@
 // Contract between the local provider and the real data planes (nginx, HAProxy, Envoy) that can realize an
-// in-cluster gateway hop with a generated config, instead of the built-in emulation.
+// in-cluster gateway hop with a generated config, instead of the built-in emulation. Data planes are looked up
+// by the gateway product the catalog's gateway facet names.
 import type { NetworkMap } from '../catalog/address-plan.ts';
+import type { GatewayFacet } from '../catalog/types.ts';
+
+export type GatewayProduct = GatewayFacet['product'];
 
 export interface Endpoint {
   host: string; // 127.x.y.z
@@ -8,7 +12,8 @@ export interface Endpoint {
 }
 
 export interface GatewaySpec {
-  component: 'envoy-gateway' | 'ingress-nginx';
+  /** The gateway product to realize (the hop's catalog gateway facet). */
+  product: GatewayProduct;
   /** The hop's catalog settings (EnvoySettings or IngressNginxSettings). */
   settings: any;
   /** One listener per gateway replica (pod address). */
@@ -35,10 +40,14 @@ export interface DataPlaneHandle {
 
 export interface DataPlane {
   name: 'nginx' | 'haproxy' | 'envoy';
+  /** The gateway product it realizes (Envoy faithfully, HAProxy standing in for Envoy, nginx for ingress-nginx). */
+  realizes: GatewayProduct;
+  /** Why it does not realize the other products (the report's note when `auto` passes it over). */
+  otherwise: string;
   /** Version string when the binary is installed, else null. */
   version(): Promise<string | null>;
   /** Whether this data plane can express the hop's settings faithfully; if not, why. */
-  supports(spec: Pick<GatewaySpec, 'component' | 'settings'>): { ok: true } | { ok: false; reason: string };
+  supports(spec: Pick<GatewaySpec, 'product' | 'settings'>): { ok: true } | { ok: false; reason: string };
   /** The generated configuration (pure; tested structurally). */
   renderConfig(spec: GatewaySpec): string;
   start(spec: GatewaySpec): Promise<DataPlaneHandle>;

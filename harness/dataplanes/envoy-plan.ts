@@ -1,6 +1,6 @@
 // How an envoy-gateway hop's settings become Envoy HTTP connection manager (HCM) options, the way Envoy
 // Gateway translates a ClientTrafficPolicy: one place, read by the Envoy bootstrap and by HAProxy standing in.
-import type { EnvoySettings } from '../../catalog/components/envoy-gateway.ts';
+import type { EnvoySettings } from '../catalog/components/envoy-gateway.ts';
 
 export interface EnvoyHcmPlan {
   /** HCM use_remote_address. Envoy refuses it together with original_ip_detection_extensions. */

@@ -2,9 +2,9 @@
 // for the same ConfigMap keys (use-proxy-protocol, use-forwarded-headers, compute-full-forwarded-for,
 // proxy-real-ip-cidr, forwarded-for-header). The lab's catalog semantics are checked against it in tests.
 import * as path from 'node:path';
-import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../dataplane.ts';
-import type { IngressNginxSettings } from '../../catalog/components/ingress-nginx.ts';
-import { GATEWAY_CLIENT_HEADER } from '../../catalog/headers.ts';
+import type { DataPlane, DataPlaneHandle, GatewaySpec } from './types.ts';
+import type { IngressNginxSettings } from '../catalog/components/ingress-nginx.ts';
+import { GATEWAY_CLIENT_HEADER } from '../catalog/headers.ts';
 import { assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
 import { cached, childPids, findBinary, launchDataPlane, runForOutput } from './process.ts';
 
@@ -27,7 +27,8 @@ function realIpBlock(s: IngressNginxSettings, spec: GatewaySpec): string[] {
 }
 
 export function renderNginxConfig(spec: GatewaySpec, opts: NginxRenderOptions): string {
-  if (spec.component !== 'ingress-nginx') throw new Error(`nginx realizes ingress-nginx only, not ${spec.component}`);
+  const sup = nginxDataPlane.supports(spec);
+  if (!sup.ok) throw new Error(sup.reason);
   const s = spec.settings as IngressNginxSettings;
   const wd = spec.workDir;
   const full = s.useForwardedHeaders && s.computeFullForwardedFor;
@@ -109,12 +110,13 @@ const nginxVersion = cached(async () => {
 
 export const nginxDataPlane: DataPlane = {
   name: 'nginx',
+  realizes: 'ingress-nginx',
+  // Envoy appends its peer to X-Forwarded-For while trusting the Nth entry from the right, and reads a
+  // custom header whole; nginx realip walks by trusted address and cannot say "Nth from the right".
+  otherwise: 'nginx realip cannot express Envoy\'s hop-count and custom-header rules exactly; HAProxy stands in for Envoy',
   version: nginxVersion,
   supports(spec) {
-    if (spec.component === 'ingress-nginx') return { ok: true };
-    // Envoy appends its peer to X-Forwarded-For while trusting the Nth entry from the right, and reads a
-    // custom header whole; nginx realip walks by trusted address and cannot say "Nth from the right".
-    return { ok: false, reason: 'nginx realip cannot express Envoy\'s hop-count and custom-header rules exactly; HAProxy stands in for Envoy' };
+    return spec.product === this.realizes ? { ok: true } : { ok: false, reason: this.otherwise };
   },
   renderConfig(spec) {
     return renderNginxConfig(spec, { runAsRoot: process.getuid?.() === 0, workers: spec.workers ?? 1 });
