@@ -144,7 +144,7 @@ export async function runRow(row: MatrixRow, opts: MatrixOptions = {}): Promise<
   return { row, measured, recovered, match: mismatches.length === 0, mismatches };
 }
 
-function observe(echo: { peer: string; proxy: Array<{ version: 1 | 2; source: string }>; headers: Array<[string, string]> }, client: string): Observed {
+export function observe(echo: { peer: string; proxy: Array<{ version: 1 | 2; source: string }>; headers: Array<[string, string]> }, client: string): Observed {
   const env = { peer: echo.peer, proxy: [], headers: echo.headers };
   const xff = xffList(env);
   const pp = echo.proxy[0];

@@ -1,4 +1,7 @@
-// API Gateway REST API with an HTTP_PROXY private integration. Client IP per facts/client-ip.md row 14.
+// API Gateway REST API with an HTTP_PROXY private integration: over a VPC link v1 to an NLB (facts/client-ip.md
+// row 14), or over a VPC link v2 to an NLB or straight to an ALB (since November 2025; the rules in vpc-link.ts).
+// With v2 the REST API keeps its own header behaviour (client headers passed through, no Forwarded header of
+// its own): facts rows 15-16 document the HTTP API case; the REST case is assumed, not documented.
 import { z } from 'zod';
 import type { ComponentDefinition } from '../types.ts';
 import { APIGW_NOT_CREATED, apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
@@ -19,7 +22,7 @@ export type ApigwRestSettings = z.infer<typeof settings>;
 export const apigwRest: ComponentDefinition<ApigwRestSettings> = {
   kind: 'apigw-rest',
   title: 'API Gateway REST API',
-  summary: 'Regional REST API with an HTTP_PROXY integration over a VPC link to a private NLB.',
+  summary: 'Regional REST API with an HTTP_PROXY integration over a VPC link: v1 to a private NLB, or v2 to a private NLB or ALB.',
   managed: true,
   settings,
   ...apigwFacets,

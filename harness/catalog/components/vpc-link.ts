@@ -1,4 +1,9 @@
-// API Gateway VPC link: v1 (PrivateLink to an NLB, REST) or v2 (ENIs in the VPC, HTTP API and REST).
+// API Gateway VPC link: v1 (PrivateLink to an NLB, REST only; legacy) or v2 (ENIs in the VPC, to an NLB or an
+// ALB; HTTP APIs, and REST APIs since November 2025). Sources: API Gateway developer guide, "Private
+// integrations for REST APIs" (https://docs.aws.amazon.com/apigateway/latest/developerguide/private-integration.html:
+// "API Gateway supports VPC links V2 for REST APIs ... connect your REST API to Application Load Balancers
+// without using a Network Load Balancer"; V1 is "a legacy integration type") and "Set up a private integration"
+// (set-up-private-integration.html: an HTTP_PROXY integration with a VPC link V2 and an ALB or NLB ARN).
 import { z } from 'zod';
 import type { ComponentDefinition, Diagnostic } from '../types.ts';
 import { managedFleet } from '../forwarding.ts';
@@ -26,8 +31,8 @@ export const vpcLink: ComponentDefinition<VpcLinkSettings> = {
   },
   describe: (s) =>
     s.version === 'v1'
-      ? ['v1: PrivateLink endpoint service on an NLB; the NLB target sees the NLB address whatever preserve_client_ip says']
-      : ['v2: ENIs in your subnets; the load balancer sees the VPC-link ENI address as the source'],
+      ? ['v1 (legacy for REST APIs): PrivateLink endpoint service on an NLB; the NLB target sees the NLB address whatever preserve_client_ip says']
+      : ['v2: ENIs in your subnets, to an NLB or an ALB (HTTP APIs; REST APIs since November 2025); the load balancer sees the VPC-link ENI address as the source'],
   apply: (env, s, ctx) => ({ ok: true, env: { ...env, peer: ctx.self, privateLink: s.version === 'v1' } }),
   latency: () => ({ dist: 'lognormal', medianMs: 1.0, p99Ms: 4, confidence: 'low', basis: 'facts/latency.md: private integration, an NLB hop plus possible cross-AZ (estimate)' }),
   limits: () => [],
