@@ -5,8 +5,7 @@ import type { ComponentDefinition, Diagnostic } from '../types.ts';
 import { GATEWAY_CLIENT_HEADER, appendXff, getHeader, setHeader, xffList } from '../headers.ts';
 import { ipToInt } from '../../lib/cidr.ts';
 import { problem } from '../diag.ts';
-import { acceptConnection, replicaPods } from './gateway.ts';
-import { anyReadyEndpoint } from '../forwarding.ts';
+import { acceptConnection, inClusterGatewayFacets } from './gateway.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
 
 const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
@@ -55,10 +54,7 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
   summary: 'Gateway API implementation on Envoy proxy: the in-cluster L7 gateway, behind an NLB/ALB or reached directly.',
   managed: false,
   settings,
-  layer: () => 'L7',
-  tls: () => 'none',
-  forwarding: () => anyReadyEndpoint('gateway to service pods'),
-  queue: (s) => ({ servers: s.replicas, perServerRps: s.capacityRpsPerReplica, why: `${s.replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` }),
+  ...inClusterGatewayFacets,
   clientIpHeaders: (s) => (s.clientIpHeader ? [s.clientIpHeader] : []),
   gateway: {
     product: 'envoy-gateway',
@@ -68,11 +64,6 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
     readsForwardedFor: (s) => s.xffNumTrustedHops > 0 || !!s.clientIpHeader || s.trustedCidrs.length > 0 || !s.useRemoteAddress,
     forwardedForSetting: 'xffNumTrustedHops',
     xffSpoofFix: 'Envoy: use_remote_address: true with xff_num_trusted_hops equal to the number of proxies in front (or trustedCIDRs of those proxies); the app reads the gateway-determined address, never the left-most entry',
-  },
-  realize: {
-    local: (s) => ({ realizer: 'gateway', listeners: { on: 'pods', pods: replicaPods(s.replicas) } }),
-    cluster: () => ({ where: 'inside', by: 'gateway' }),
-    eks: () => ({ by: 'in-cluster' }),
   },
   describe: (s) => [
     `${s.replicas} replica(s); ${s.proxyProtocol ? 'proxy_protocol listener filter (PROXY required)' : 'no PROXY parsing'}`,

@@ -1,6 +1,8 @@
 // What every in-cluster gateway does first: accept (or refuse) the connection's PROXY header.
 import type { Diagnostic, Envelope, FixContext, Hop } from '../types.ts';
 import { downstream, problem } from '../diag.ts';
+import { anyReadyEndpoint } from '../forwarding.ts';
+import type { ClusterRealization, EksRealization, LocalRealization } from '../realization.ts';
 
 export type Accepted = { ok: true; remote: string } | { ok: false; status: number; reason: string };
 
@@ -41,6 +43,23 @@ export function proxyMismatch(hop: Hop, chain: Hop[], emits: boolean): Diagnosti
 }
 
 /** Pod names of a gateway's replicas (suffixes of the hop name). */
-export function replicaPods(replicas: number): Array<{ name: string }> {
+function replicaPods(replicas: number): Array<{ name: string }> {
   return Array.from({ length: replicas }, (_, r) => ({ name: String(r + 1) }));
 }
+
+/** What every in-cluster gateway shares: an L7 pod, replicas x capacity, routing to every ready service pod. */
+export const inClusterGatewayFacets = {
+  layer: () => 'L7' as const,
+  tls: () => 'none' as const,
+  forwarding: () => anyReadyEndpoint('gateway to service pods'),
+  queue: (s: { replicas: number; capacityRpsPerReplica: number }) => ({
+    servers: s.replicas,
+    perServerRps: s.capacityRpsPerReplica,
+    why: `${s.replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)`,
+  }),
+  realize: {
+    local: (s: { replicas: number }): LocalRealization => ({ realizer: 'gateway', listeners: { on: 'pods', pods: replicaPods(s.replicas) } }),
+    cluster: (): ClusterRealization => ({ where: 'inside', by: 'gateway' }),
+    eks: (): EksRealization => ({ by: 'in-cluster' }),
+  },
+};

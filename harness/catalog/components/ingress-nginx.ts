@@ -4,8 +4,7 @@ import { z } from 'zod';
 import type { ComponentDefinition, Diagnostic, Envelope } from '../types.ts';
 import { GATEWAY_CLIENT_HEADER, appendXff, setHeader, xffList } from '../headers.ts';
 import { problem } from '../diag.ts';
-import { acceptConnection, replicaPods } from './gateway.ts';
-import { anyReadyEndpoint } from '../forwarding.ts';
+import { acceptConnection, inClusterGatewayFacets } from './gateway.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
 
 const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
@@ -48,10 +47,7 @@ export const ingressNginx: ComponentDefinition<IngressNginxSettings> = {
   summary: 'The community NGINX ingress controller: the in-cluster L7 entry behind a CLB/NLB.',
   managed: false,
   settings,
-  layer: () => 'L7',
-  tls: () => 'none',
-  forwarding: () => anyReadyEndpoint('gateway to service pods'),
-  queue: (s) => ({ servers: s.replicas, perServerRps: s.capacityRpsPerReplica, why: `${s.replicas} replica(s) x ${s.capacityRpsPerReplica} req/s (capacityRpsPerReplica)` }),
+  ...inClusterGatewayFacets,
   clientIpHeaders: (s) => (s.forwardedForHeader.toLowerCase() !== 'x-forwarded-for' ? [s.forwardedForHeader] : []),
   gateway: {
     product: 'ingress-nginx',
@@ -62,11 +58,6 @@ export const ingressNginx: ComponentDefinition<IngressNginxSettings> = {
     readsForwardedFor: (s) => s.useForwardedHeaders && !s.useProxyProtocol,
     forwardedForSetting: 'useForwardedHeaders with proxyRealIpCidr',
     xffSpoofFix: 'ingress-nginx: set proxy-real-ip-cidr to the load balancer / VPC subnets only (never 0.0.0.0/0) so a client-sent X-Forwarded-For is not trusted',
-  },
-  realize: {
-    local: (s) => ({ realizer: 'gateway', listeners: { on: 'pods', pods: replicaPods(s.replicas) } }),
-    cluster: () => ({ where: 'inside', by: 'gateway' }),
-    eks: () => ({ by: 'in-cluster' }),
   },
   describe: (s) => [
     `${s.replicas} replica(s); use-proxy-protocol: ${s.useProxyProtocol}, use-forwarded-headers: ${s.useForwardedHeaders}`,
