@@ -30,6 +30,24 @@ describe('local topology plan (pure)', () => {
     expect(planTopology(loadScenarioOrThrow('public-nlb'), { injectLatency: true }).hops[0].crossAzLatency).toBeNull();
   });
 
+  it('cross-AZ: the catalog\'s one rule decides where latency is added; a gateway leaves it to the service pods', () => {
+    // Gateways spread over every ready pod in every zone (no trafficDistribution); a real data plane cannot
+    // add latency, so the echo adds the cross-AZ RTT on requests from a gateway pod in another AZ.
+    const p = planTopology(loadScenarioOrThrow('public-nlb'), { injectLatency: true });
+    const [, , gw, app] = p.hops;
+    expect(gw.crossAzLatency).toBeNull();
+    expect(app.crossAzLatency).toEqual({ medianMs: 0.6, p99Ms: 2 });
+    expect(app.crossAzFrom).toEqual(gw.listeners.map((l) => ({ host: l.host, az: l.az })));
+    // An ALB (cross-zone always on) is a lab process: it adds the RTT itself on flows to another AZ.
+    const a = planTopology(loadScenarioOrThrow('alb-ingress-gateway'), { injectLatency: true });
+    expect(a.hops[0].crossAzLatency).not.toBeNull();
+    expect(a.hops[0].sameAzOnly).toBe(false);
+    // Lattice reaches its targets from its own fleet: nothing added (its latency model covers it).
+    expect(planTopology(loadScenarioOrThrow('lattice-gateway-api'), { injectLatency: true }).hops[0].crossAzLatency).toBeNull();
+    // No injection run: nothing anywhere.
+    expect(planTopology(loadScenarioOrThrow('public-nlb'), { injectLatency: false }).hops.every((h) => !h.crossAzLatency && !h.crossAzFrom.length)).toBe(true);
+  });
+
   it('API Gateway, VPC link v1 and the PrivateLink NLB; lattice versions; WAF source marking', () => {
     const a = planTopology(loadScenarioOrThrow('apigw-nlb-gateway'), { injectLatency: true });
     expect(a.hops[0].listeners[0].host).toMatch(/^127\.40\./);
