@@ -1,5 +1,5 @@
-// Provider lookup: one Provider interface for every realization. local is embedded; kind and eks check
-// their tools and credentials in available() and say what is missing; model needs nothing.
+// Provider lookup by name: the realizers (local, kind, eks) and the simulator (model). kind and eks check their
+// tools and credentials in available() and say what is missing; local needs loopback aliases; model needs nothing.
 import { PROVIDER_NAMES, type Provider } from './types.ts';
 import { localProvider } from './local/index.ts';
 import { modelProvider } from './model/index.ts';
