@@ -123,7 +123,7 @@ setInterval(() => {}, 1000);
     try {
       const gw = r.processes.find((p) => p.what.includes('envoy-gateway'))!;
       const plan: LoadPlan = {
-        executor: { kind: 'constant-arrival-rate', rate: 40, durationS: 3 },
+        executor: { kind: 'constant-arrival-rate', rate: 40, durationS: 5 },
         warmupS: 0,
         target: r.entry,
         sources: r.sources.slice(0, 8),
@@ -138,8 +138,9 @@ setInterval(() => {}, 1000);
         intervalS: 1,
       };
       // Kill the gateway once the first requests went through (a bounded wait on the hop's own counter would
-      // need IPC; the load run lasts 3 s, so 1 s in is safely mid-run).
-      const killer = setTimeout(() => process.kill(gw.pid, 'SIGKILL'), 1000);
+      // need IPC). The timer includes the driver's worker start-up, which takes seconds on a loaded machine
+      // (seen: no request done 1 s in), so the run lasts 5 s and the kill comes 2.5 s in.
+      const killer = setTimeout(() => process.kill(gw.pid, 'SIGKILL'), 2500);
       const outcome = await runLoad(plan, { driver: 'builtin' });
       clearTimeout(killer);
       expect(outcome.requests).toBeGreaterThan(0);
