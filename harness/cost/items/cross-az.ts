@@ -14,7 +14,7 @@ function crossing(h: WalkedHop): string | undefined {
   return undefined;
 }
 
-export const crossAz: CostItem = ({ scenario, month, walk, price }) => {
+export const crossAz: CostItem = ({ scenario, walk, price }) => {
   const azs = scenario.cluster.azs;
   if (azs < 2) return [];
   const share = (azs - 1) / azs;
@@ -23,7 +23,7 @@ export const crossAz: CostItem = ({ scenario, month, walk, price }) => {
     const why = crossing(w);
     if (!why) continue;
     const t = w.input;
-    const gb = perHour(month, (k) => t.requestsPerSecond * k * SECONDS_PER_HOUR * (t.requestBytes + t.responseBytes)) * share / BYTES_PER_GB;
+    const gb = perHour(w.month, (k) => t.requestsPerSecond * k * SECONDS_PER_HOUR * (t.requestBytes + t.responseBytes)) * share / BYTES_PER_GB;
     out.push({ component: 'cross-az', item: `${w.hop.name}: ${why}`, quantity: 2 * gb, unit: 'GB (each direction)', price: price('cross-az.gb'),
       note: `${(share * 100).toFixed(0)}% of request+response bytes cross AZs (${azs} AZs), billed out and in` });
   }

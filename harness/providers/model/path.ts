@@ -4,6 +4,7 @@
 import { CROSS_AZ_RTT, crossAzProbability, lognormalSigma } from '../../catalog/network.ts';
 import type { ResolvedHop, Scenario } from '../../scenario/model.ts';
 import { serviceVersions } from '../../catalog/components/service.ts';
+import { rateLimiterOf } from '../../catalog/limits.ts';
 
 export interface Lognormal {
   /** ln(median ms); -Infinity when the median is 0 (the stage adds nothing). */
@@ -128,22 +129,10 @@ function queueOf(h: ResolvedHop): HopModel['queue'] {
   return null;
 }
 
-/** Rate limits with an HTTP status, read from the catalog's documented limits. */
+/** Rate limits with an HTTP status, read from the catalog's documented limits (the cost engine reads the same). */
 function limiterOf(h: ResolvedHop, azs: number): HopModel['limiter'] {
-  const limits = h.entry.limits(h.settings);
-  const rate = limits.find((l) => l.unit === 'req/s' && l.status);
-  if (!rate) return null;
-  const perAz = /per AZ/i.test(rate.name);
-  const rateRps = perAz ? rate.value * azs : rate.value;
-  const burstLimit = limits.find((l) => l.unit === 'requests' && l.status === rate.status);
-  // Without a documented burst, one second of the rate (an assumption, said in the report).
-  const burst = burstLimit ? burstLimit.value : rateRps;
-  return {
-    rateRps,
-    burst,
-    status: rate.status!,
-    why: `${rate.name}: ${rate.value} req/s${perAz ? ` x ${azs} AZs` : ''}, burst ${burst}${burstLimit ? '' : ' (1 s of the rate: no documented burst)'} -> ${rate.status}`,
-  };
+  const lim = rateLimiterOf(h.entry.limits(h.settings), azs);
+  return lim ? { rateRps: lim.rateRps, burst: lim.burst, status: lim.status, why: lim.why } : null;
 }
 
 function timeoutOf(h: ResolvedHop): HopModel['timeout'] {
