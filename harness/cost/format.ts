@@ -1,5 +1,6 @@
 // Rendering of bills, comparisons and rate sweeps as text tables, markdown or JSON: pure functions.
-import { formatUsd } from './money.ts';
+import { formatUsd, toExactString } from './money.ts';
+import { DISPLAY_RULE, displayBill, formatCents } from './display.ts';
 import type { PricedScenario } from './engine.ts';
 import type { Crossover, SweepPoint } from './sweep.ts';
 
@@ -31,21 +32,32 @@ export function costHeader(p: PricedScenario): string {
   return `Monthly cost of ${r.scenario} in ${r.region}: fidelity MODELED (computed from the price snapshot of ${r.snapshotDate}, not measured); month = ${r.hoursPerMonth} h`;
 }
 
-/** One scenario's bill: every line, why, and the total (rounded once, from the exact sum). */
+/**
+ * One scenario's bill: every line grouped by component with a subtotal per component of more than one line,
+ * why, and the total. Shown amounts add up (display.ts); JSON keeps every exact amount.
+ */
 export function renderBill(p: PricedScenario, format: CostFormat): string {
   const r = p.result;
+  const shown = displayBill(p.lines);
   if (format === 'json') {
     return JSON.stringify({ scenario: r.scenario, region: r.region, monthlyUsd: r.monthlyUsd, lines: r.lines, monthlyUsdExact: r.monthlyUsdExact,
-      hoursPerMonth: r.hoursPerMonth, snapshotDate: r.snapshotDate, fidelity: r.fidelity, assumptions: r.assumptions }, null, 2);
+      subtotals: shown.groups.map((g) => ({ component: g.component, monthlyUsdExact: toExactString(g.exact) })),
+      hoursPerMonth: r.hoursPerMonth, snapshotDate: r.snapshotDate, fidelity: r.fidelity, warnings: r.warnings, assumptions: r.assumptions }, null, 2);
   }
   const md = format === 'md';
-  const rows = p.lines.map((l) => [l.component, l.item, num(l.quantity), l.unit, price(l.unitPriceUsd), formatUsd(l.money)]);
-  rows.push(['total', '', '', '', '', formatUsd(p.total)]);
-  const out = [md ? `### ${costHeader(p)}` : costHeader(p), '', table(['component', 'item', 'quantity', 'unit', 'unit price', 'USD/month'], rows, md, [false, false, true, false, true, true])];
-  const notes = p.lines.filter((l) => l.note).map((l) => `${l.component} / ${l.item}: ${l.note}`);
+  const rows: string[][] = [];
+  for (const g of shown.groups) {
+    for (const { line: l, cents } of g.lines) rows.push([l.component, l.item, num(l.quantity), l.unit, price(l.unitPriceUsd), formatCents(cents)]);
+    if (g.lines.length > 1) rows.push([g.component, md ? '**subtotal**' : '= subtotal', '', '', '', md ? `**${formatCents(g.cents)}**` : formatCents(g.cents)]);
+  }
+  rows.push([md ? '**total**' : 'total', '', '', '', '', md ? `**${formatCents(shown.totalCents)}**` : formatCents(shown.totalCents)]);
+  const out = [md ? `### ${costHeader(p)}` : costHeader(p), ''];
+  if (r.warnings.length) out.push(md ? '**Warnings**' : 'WARNINGS:', ...r.warnings.map((w) => `- ${w}`), '');
+  out.push(table(['component', 'item', 'quantity', 'unit', 'unit price', 'USD/month'], rows, md, [false, false, true, false, true, true]));
+  const notes = shown.groups.flatMap((g) => g.lines.map((x) => x.line)).filter((l) => l.note).map((l) => `${l.component} / ${l.item}: ${l.note}`);
   if (notes.length) out.push('', md ? '**Why**' : 'Why:', ...notes.map((n) => `- ${n}`));
   out.push('', md ? '**Assumptions**' : 'Assumptions:', ...r.assumptions.map((a) => `- ${a}`));
-  out.push(`- line amounts are rounded for display; the total is the exact sum (${r.monthlyUsdExact} USD) rounded once`);
+  out.push(`- ${DISPLAY_RULE}; exact total ${r.monthlyUsdExact} USD`);
   return out.join('\n');
 }
 

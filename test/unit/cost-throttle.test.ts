@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { componentTotal, lines, profile, scenario, usd } from './cost-helpers.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
-import { loadProfile, priceScenarioExact } from '../../harness/cost/index.ts';
+import { loadProfile, priceScenarioExact, renderBill } from '../../harness/cost/index.ts';
 import { walkScenario } from '../../harness/cost/engine.ts';
 import { tokenBucketPassed } from '../../harness/catalog/limits.ts';
 import { runSchedule } from '../../harness/providers/model/run.ts';
@@ -61,6 +61,11 @@ describe('cost prices what the throttle lets through', () => {
     const p = profile({ requestsPerSecond: 1500, hoursPerMonth: 1 });
     expect(lines(s, p, 'waf').find((l) => l.unit === 'million requests')!.quantity).toBe(5.4);
     expect(lines(s, p, 'apigw-rest').reduce((a, l) => a + l.quantity, 0)).toBe(3.6);
+  });
+  it('the bill shows the warning above its table', () => {
+    const out = renderBill(priceScenarioExact(rest('{ rateRps: 1000, burst: 500 }'), profile({ requestsPerSecond: 1500 })), 'table');
+    expect(out.indexOf('WARNINGS:')).toBeGreaterThan(0);
+    expect(out.indexOf('WARNINGS:')).toBeLessThan(out.indexOf('component '));
   });
 });
 
