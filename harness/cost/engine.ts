@@ -138,6 +138,12 @@ export function monthlyTotal(scenario: Scenario, profile: Profile, prices: Price
   return billLines(scenario, profile, prices).total;
 }
 
+/** The total, and whether a throttle refuses part of the traffic (the bill then prices less than was offered). */
+export function monthlyTotalOf(scenario: Scenario, profile: Profile, prices: PriceSnapshot): { total: bigint; throttled: boolean } {
+  const b = billLines(scenario, profile, prices);
+  return { total: b.total, throttled: b.walk.some((w) => w.throttle) };
+}
+
 function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot) {
   const snap = prices ?? loadPriceSnapshot(profile.region);
   const month = monthModel(profile);

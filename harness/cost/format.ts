@@ -71,11 +71,17 @@ export function renderCompare(list: PricedScenario[], format: CostFormat): strin
     const byComponent = new Map<string, bigint>();
     for (const l of p.lines) byComponent.set(l.component, (byComponent.get(l.component) ?? 0n) + l.money);
     const top = [...byComponent].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, 3).map(([c, m]) => `${c} ${formatUsd(m)}`).join(', ');
-    return [p.result.scenario, formatUsd(p.total), p.total === cheapest ? '-' : `+${formatUsd(p.total - cheapest)}`, top];
+    return [p.result.scenario + (p.result.warnings.length ? ' *' : ''), formatUsd(p.total), p.total === cheapest ? '-' : `+${formatUsd(p.total - cheapest)}`, top];
   });
   const r0 = list[0]?.result;
   const head = r0 ? `Monthly cost by topology in ${r0.region}: fidelity MODELED (price snapshot of ${r0.snapshotDate}); month = ${r0.hoursPerMonth} h` : 'no scenarios';
-  return [md ? `### ${head}` : head, '', table(['scenario', 'USD/month', 'vs cheapest', 'largest components'], rows, md, [false, true, true, false])].join('\n');
+  const out = [md ? `### ${head}` : head, '', table(['scenario', 'USD/month', 'vs cheapest', 'largest components'], rows, md, [false, true, true, false])];
+  const warned = sorted.filter((p) => p.result.warnings.length);
+  if (warned.length) {
+    out.push('', '* prices only what its throttle lets through; the rest is answered 429 (not comparable at face value):');
+    for (const p of warned) for (const w of p.result.warnings) out.push(`- ${p.result.scenario}: ${w}`);
+  }
+  return out.join('\n');
 }
 
 /** Cost against request rate at a few rates, then every crossover. */
@@ -95,6 +101,14 @@ export function renderSweep(points: SweepPoint[], crossovers: Crossover[], forma
     md ? '**Crossovers**' : 'Crossovers (where the cheaper topology changes):',
   ];
   if (!crossovers.length) out.push('- none in this range');
-  for (const c of crossovers) out.push(`- at ${fmtRps(c.rps)} req/s (${usd(c.monthlyUsd)} USD/month): ${c.cheaperBelow} is cheaper below, ${c.cheaperAbove} above`);
+  for (const c of crossovers) {
+    const why = c.throttled.includes(c.cheaperAbove) ? ` (only because ${c.cheaperAbove}'s throttle refuses part of the traffic there: 429s are not billed)` : '';
+    out.push(`- at ${fmtRps(c.rps)} req/s (${usd(c.monthlyUsd)} USD/month): ${c.cheaperBelow} is cheaper below, ${c.cheaperAbove} above${why}`);
+  }
+  const limited = names.map((n) => ({ n, from: points.find((p) => p.throttled.includes(n))?.rps })).filter((x) => x.from !== undefined);
+  if (limited.length) {
+    out.push('', md ? '**Throttled** (cost of what gets through; the rest is answered 429)' : 'Throttled (cost of what gets through; the rest is answered 429):');
+    for (const x of limited) out.push(`- ${x.n}: from ${fmtRps(x.from!)} req/s (daily mean) in this sweep`);
+  }
   return out.join('\n');
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { componentTotal, lines, profile, scenario, usd } from './cost-helpers.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
-import { loadProfile, priceScenarioExact, renderBill } from '../../harness/cost/index.ts';
+import { loadProfile, priceScenarioExact, renderBill, renderCompare, renderSweep, sweepCost } from '../../harness/cost/index.ts';
 import { walkScenario } from '../../harness/cost/engine.ts';
 import { tokenBucketPassed } from '../../harness/catalog/limits.ts';
 import { runSchedule } from '../../harness/providers/model/run.ts';
@@ -100,5 +100,28 @@ describe('cost and the model provider agree (profiles/large.yaml on apigw-nlb-ga
     const costPeak = 1 - tokenBucketPassed([peak], 3600, t)[0] / peak;
     expect(costPeak).toBeCloseTo(1 - 10_000 / peak, 9);
     expect(Math.abs(modelRefused - costPeak)).toBeLessThan(0.01);
+  });
+});
+
+describe('comparisons and sweeps say when a bill is low because traffic is refused', () => {
+  const apigw = rest('{ rateRps: 1000, burst: 500 }');
+  const nlb = scenario('    - component: nlb\n    - component: kube-proxy');
+  it('cost --compare marks the throttled scenario and lists its warning', () => {
+    const p = profile({ requestsPerSecond: 1500, responseBytes: 10_000 });
+    const out = renderCompare([priceScenarioExact(apigw, p), priceScenarioExact(nlb, p)], 'table');
+    expect(out).toMatch(/\nt \* /);
+    expect(out).toMatch(/\* prices only what its throttle lets through/);
+  });
+  it('a crossover won by refusing traffic says so; the sweep says from which rate a scenario is throttled', () => {
+    // Two REST APIs; 'tight' pays for a cache ($14.60) but is throttled at 1,000 req/s: above, it looks cheaper.
+    const other = loadScenarioOrThrow('apigw-nlb-gateway');
+    const tight = { ...other, name: 'tight', hops: other.hops.map((h) => (h.component === 'apigw-rest' ? { ...h, settings: { ...h.settings, cacheGb: 0.5, throttle: { rateRps: 1000, burst: 500 } } } : h)) };
+    const { points, crossovers } = sweepCost([other, tight], profile({ responseBytes: 1000 }), [500, 900, 2000, 4000]);
+    expect(points.map((x) => x.throttled)).toEqual([[], [], ['tight'], ['tight']]);
+    expect(crossovers).toHaveLength(1);
+    expect(crossovers[0]).toMatchObject({ cheaperAbove: 'tight', throttled: ['tight'] });
+    const text = renderSweep(points, crossovers, 'table');
+    expect(text).toMatch(/tight above \(only because tight's throttle refuses part of the traffic there/);
+    expect(text).toMatch(/- tight: from 2,000 req\/s/);
   });
 });
