@@ -53,7 +53,7 @@ export function walkScenario(scenario: Scenario, profile: Profile, month: MonthM
     // A load balancer (or Lattice service) with no gateway behind it exists once per Kubernetes Service.
     const perService = LB_KINDS.has(hop.component) && !hops.slice(i + 1).some((h) => GATEWAYS.has(h.component));
     const instances = perService ? scenario.cluster.services : 1;
-    const limiter = waf ? null : rateLimiterOf(hop.entry.limits(hop.settings), scenario.cluster.azs);
+    const limiter = waf ? null : limiterOf(hop, scenario.cluster.azs);
     const t = limiter ? throttled(offered, offeredMonth, limiter, instances) : undefined;
     const input = t?.traffic ?? offered;
     const hopMonth = t?.month ?? offeredMonth;
@@ -69,6 +69,14 @@ export function walkScenario(scenario: Scenario, profile: Profile, month: MonthM
     }
   }
   return out;
+}
+
+// Sweeps price the same hops thousands of times: read each hop's limit once.
+const limiters = new WeakMap<object, RateLimiter | null>();
+function limiterOf(hop: Scenario['hops'][number], azs: number): RateLimiter | null {
+  let l = limiters.get(hop);
+  if (l === undefined) limiters.set(hop, (l = rateLimiterOf(hop.entry.limits(hop.settings), azs)));
+  return l;
 }
 
 /**
@@ -112,7 +120,7 @@ function priceLine(component: string, d: CostLineDraft): PricedLine {
   const notes = [d.note, d.price.uncertain ? `uncertain price${d.price.note ? `: ${d.price.note}` : ''}` : undefined].filter(Boolean);
   return {
     component: d.component ?? component, item: d.item, quantity: Math.round(d.quantity * 1e9) / 1e9, unit: d.unit, unitPriceUsd: nanoToNumber(d.price.nano),
-    monthlyUsd: toUsd(money), ...(notes.length ? { note: notes.join('; ') } : {}), monthlyUsdExact: toExactString(money), money, uncertain: d.price.uncertain, source: d.price.source,
+    monthlyUsd: toUsd(money), ...(notes.length ? { note: notes.join('; ') } : {}), money, uncertain: d.price.uncertain, source: d.price.source,
   };
 }
 
@@ -124,7 +132,7 @@ export interface PricedScenario {
 
 /** The full bill with exact amounts (priceScenario is the JSON-friendly view of it). */
 export function priceScenarioExact(scenario: Scenario, profile: Profile, prices?: PriceSnapshot): PricedScenario {
-  const { lines, total, snap, month, walk, modelAssumptions } = billLines(scenario, profile, prices);
+  const { lines, total, snap, month, walk, modelAssumptions } = billLines(scenario, profile, prices, true);
   const result: CostResult = {
     scenario: scenario.name, region: snap.region, monthlyUsd: toUsd(total), monthlyUsdExact: toExactString(total),
     lines: lines.map(publicLine), assumptions: assumptions(scenario, profile, snap, lines, month, walk, modelAssumptions), warnings: warnings(walk),
@@ -144,7 +152,7 @@ export function monthlyTotalOf(scenario: Scenario, profile: Profile, prices: Pri
   return { total: b.total, throttled: b.walk.some((w) => w.throttle) };
 }
 
-function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot) {
+function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot, withAssumptions = false) {
   const snap = prices ?? loadPriceSnapshot(profile.region);
   const month = monthModel(profile);
   const walk = walkScenario(scenario, profile, month);
@@ -159,7 +167,7 @@ function billLines(scenario: Scenario, profile: Profile, prices?: PriceSnapshot)
       traffic: perInstance(w.input, w.instances), month: w.month, cluster: scenario.cluster, profile, price,
     };
     for (const d of model.lines(ctx)) lines.push(priceLine(hopLabel(w.hop), d));
-    if (model.assumptions) for (const a of model.assumptions(ctx)) if (!modelAssumptions.includes(a)) modelAssumptions.push(a);
+    if (withAssumptions && model.assumptions) for (const a of model.assumptions(ctx)) if (!modelAssumptions.includes(a)) modelAssumptions.push(a);
   }
   const ictx: ItemContext = { scenario, profile, month, walk, price };
   for (const item of ENGINE_ITEMS) for (const l of item(ictx)) lines.push(priceLine(l.component, l));
@@ -172,8 +180,10 @@ export function priceScenario(scenario: Scenario, profile: Profile, prices?: Pri
 }
 
 export function publicLine(l: PricedLine): CostLine {
-  const { money: _m, uncertain: _u, source: _s, ...rest } = l;
-  return rest;
+  const out: CostLine = { component: l.component, item: l.item, quantity: l.quantity, unit: l.unit, unitPriceUsd: l.unitPriceUsd, monthlyUsd: l.monthlyUsd };
+  if (l.note !== undefined) out.note = l.note;
+  out.monthlyUsdExact = toExactString(l.money);
+  return out;
 }
 
 function assumptions(scenario: Scenario, p: Profile, snap: PriceSnapshot, lines: PricedLine[], m: MonthModel, walk: WalkedHop[], fromModels: string[]): string[] {
