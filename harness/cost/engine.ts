@@ -47,9 +47,9 @@ export function walkScenario(scenario: Scenario, profile: Profile, month: MonthM
     const prev = out[out.length - 1];
     // WAF is evaluated inside the resource before it, ahead of that resource's throttle: it sees every
     // request offered to that resource (cache hits included), and changes nothing downstream.
-    const waf = hop.component === 'waf' && prev !== undefined;
-    const offered = waf ? prev.offered : cur;
-    const offeredMonth = waf ? prev.offeredMonth : curMonth;
+    const waf = hop.component === 'waf';
+    const offered = waf && prev ? prev.offered : cur;
+    const offeredMonth = waf && prev ? prev.offeredMonth : curMonth;
     // A load balancer (or Lattice service) with no gateway behind it exists once per Kubernetes Service.
     const perService = LB_KINDS.has(hop.component) && !hops.slice(i + 1).some((h) => GATEWAYS.has(h.component));
     const instances = perService ? scenario.cluster.services : 1;
