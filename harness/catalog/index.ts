@@ -5,6 +5,7 @@
 import type { CatalogEntry, ComponentDefinition, ComponentKind } from './types.ts';
 import type { CostModel } from '../cost/types.ts';
 import { crossAz } from './forwarding.ts';
+import { rateLimiterOf } from './limits.ts';
 import { client } from './components/client.ts';
 import { cloudfront } from './components/cloudfront.ts';
 import { cloudfrontCost } from './components/cloudfront.cost.ts';
@@ -37,6 +38,7 @@ export function completeEntry<S>(d: ComponentDefinition<S>, cost?: CostModel<S>)
     // A connection ends where the request is rebuilt; a WAF is evaluated inside the resource before it.
     terminates: (s) => d.partOfPrevious !== 'evaluated-inside' && (d.layer(s) === 'L7' || d.layer(s) === 'app'),
     crossAz: (s, azs) => crossAz(d.forwarding(s), azs),
+    rateLimiter: (s, azs) => rateLimiterOf(d.limits(s), azs),
   };
 }
 

@@ -4,6 +4,7 @@
 // cost model joined, the derived queries added) so every consumer asks the same questions the same way.
 import type { z } from 'zod';
 import type { CostModel } from '../cost/types.ts';
+import type { RateLimiter } from '../lib/token-bucket.ts';
 import type { NetworkMap } from './address-plan.ts';
 import type { Realizations } from './realization.ts';
 
@@ -258,4 +259,6 @@ export interface CatalogEntry<S = any> extends ComponentDefinition<S> {
   terminates(s: S): boolean;
   /** Cross-AZ share of flows toward the next hop with `azs` zones, and whether it is billed. */
   crossAz(s: S, azs: number): CrossAz;
+  /** The token bucket its documented rate limit describes (429 / 403), or null. */
+  rateLimiter(s: S, azs: number): RateLimiter | null;
 }

@@ -47,8 +47,12 @@ export function toExactString(m: Money): string {
   const neg = m < 0n;
   const a = neg ? -m : m;
   const whole = a / ONE_USD;
-  const frac = (a % ONE_USD).toString().padStart(18, '0').replace(/0+$/, '');
-  return `${neg ? '-' : ''}${whole}${frac ? '.' + frac : ''}`;
+  const rest = a % ONE_USD;
+  if (rest === 0n) return `${neg ? '-' : ''}${whole}`;
+  const digits = rest.toString().padStart(18, '0');
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--; // trailing zeros
+  return `${neg ? '-' : ''}${whole}.${digits.slice(0, end)}`;
 }
 
 /** Rounds half away from zero to `digits` decimals: the single rounding, at display. */

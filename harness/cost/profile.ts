@@ -7,8 +7,8 @@ import { formatDiagnostic, type LocatedDiagnostic } from '../lib/diagnostics.ts'
 import { locate } from '../lib/positions.ts';
 import { parseStrictYaml } from '../lib/strict-yaml.ts';
 import { availableRegions } from './prices.ts';
-import { DEFAULT_HOURS_PER_MONTH } from './hours.ts';
-import type { Profile } from './types.ts';
+import { DEFAULT_HOURS_PER_MONTH, MAX_MONTH_HOURS, MIN_MONTH_HOURS } from './hours.ts';
+import { HTTP_METHODS, type Profile } from './types.ts';
 
 export const PROFILE_API_VERSION = 'exposure-lab.dev/v1alpha1';
 const nonNeg = z.number().min(0);
@@ -22,13 +22,16 @@ export const profileSchema = z.strictObject({
   }),
   spec: z.strictObject({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region code such as "us-east-1"'),
-    hoursPerMonth: z.number().positive().max(744).default(DEFAULT_HOURS_PER_MONTH),
+    hoursPerMonth: z.number().positive().max(MAX_MONTH_HOURS).default(DEFAULT_HOURS_PER_MONTH),
+    monthLengthHours: z.number().min(MIN_MONTH_HOURS).max(MAX_MONTH_HOURS).optional(),
     requestsPerSecond: nonNeg,
     newConnectionsPerSecond: nonNeg,
     activeConnections: nonNeg,
     requestBytes: z.number().int().min(0).max(10_485_760),
     responseBytes: z.number().int().min(0).max(1_073_741_824),
     https: z.boolean(),
+    methodMix: z.strictObject(Object.fromEntries(HTTP_METHODS.map((m) => [m, z.number().min(0).max(1).optional()])) as Record<(typeof HTTP_METHODS)[number], z.ZodOptional<z.ZodNumber>>)
+      .optional(),
     hourlyShape: z.array(nonNeg).length(24).refine((a) => a.some((v) => v > 0), 'a list of 24 numbers, at least one above 0').optional(),
     upstreamRequestsPerConnection: z.number().min(1).default(1000),
     upstreamConnectionLifetimeS: z.number().positive().default(60),
@@ -64,6 +67,22 @@ export function loadProfileText(source: string, file: string, regions = availabl
         message: `no price snapshot for region "${parsed.data.spec.region}"`, hint: `use one of: ${regions.join(', ')} (or add a snapshot: exposure-lab prices refresh --region ${parsed.data.spec.region})` }],
     };
   }
+  const { monthLengthHours, hoursPerMonth, methodMix } = parsed.data.spec;
+  const mixSum = methodMix ? Object.values(methodMix).reduce<number>((a, v) => a + (v ?? 0), 0) : 1;
+  if (Math.abs(mixSum - 1) > 1e-6) {
+    const pos = locate(parsed.doc, parsed.lc, ['spec', 'methodMix']);
+    return {
+      diagnostics: [{ severity: 'error', code: 'profile-method-mix-sum', file, line: pos.line, column: pos.column, field: 'spec.methodMix',
+        message: `the shares add up to ${+mixSum.toFixed(6)}, not 1`, hint: 'give the share of requests of each method so that they add up to 1, e.g. { GET: 0.9, POST: 0.1 }' }],
+    };
+  }
+  if (monthLengthHours !== undefined && monthLengthHours < hoursPerMonth) {
+    const pos = locate(parsed.doc, parsed.lc, ['spec', 'monthLengthHours']);
+    return {
+      diagnostics: [{ severity: 'error', code: 'profile-month-too-short', file, line: pos.line, column: pos.column, field: 'spec.monthLengthHours',
+        message: `a ${monthLengthHours}-hour month cannot hold hoursPerMonth ${hoursPerMonth}`, hint: `set monthLengthHours to at least ${hoursPerMonth} (a calendar month: 672, 696, 720 or 744), or lower hoursPerMonth` }],
+    };
+  }
   return { profile: toProfile(parsed.data, file), diagnostics: [] };
 }
 
@@ -71,9 +90,9 @@ export function toProfile(d: ProfileDoc, source: string): Profile {
   const s = d.spec;
   return {
     name: d.metadata.name, description: d.metadata.description, source,
-    region: s.region, hoursPerMonth: s.hoursPerMonth,
+    region: s.region, hoursPerMonth: s.hoursPerMonth, ...(s.monthLengthHours !== undefined ? { monthLengthHours: s.monthLengthHours } : {}),
     requestsPerSecond: s.requestsPerSecond, newConnectionsPerSecond: s.newConnectionsPerSecond, activeConnections: s.activeConnections,
-    requestBytes: s.requestBytes, responseBytes: s.responseBytes, https: s.https, hourlyShape: s.hourlyShape,
+    requestBytes: s.requestBytes, responseBytes: s.responseBytes, https: s.https, hourlyShape: s.hourlyShape, ...(s.methodMix ? { methodMix: s.methodMix } : {}),
     upstreamRequestsPerConnection: s.upstreamRequestsPerConnection, upstreamConnectionLifetimeS: s.upstreamConnectionLifetimeS,
     freeTiers: s.freeTiers, cluster: s.cluster, dnsNonAliasQueriesPerSecond: s.dnsNonAliasQueriesPerSecond,
   };

@@ -37,6 +37,7 @@ export function costForRun(scenario: CostScenario, measured: MeasuredTraffic, pr
   const r = priceScenario(scenario, derived, prices);
   return {
     profile: profile.name, region: r.region, monthlyUsd: r.monthlyUsd, lines: r.lines, fidelity: 'modeled',
+    ...(r.warnings.length ? { warnings: r.warnings } : {}),
     basis: `bytes, new connections and concurrency per request measured by this run, scaled to ${profile.requestsPerSecond} req/s (${profile.name}); ` +
       `prices from the ${r.region} snapshot of ${r.snapshotDate}; ${r.hoursPerMonth} h month`,
   };

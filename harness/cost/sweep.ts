@@ -1,5 +1,5 @@
 // Cost against request rate, and the rates where one topology becomes cheaper than another.
-import { monthlyTotal } from './engine.ts';
+import { monthlyTotalOf } from './engine.ts';
 import { loadPriceSnapshot } from './prices.ts';
 import type { CostScenario, PriceSnapshot, Profile } from './types.ts';
 
@@ -7,6 +7,8 @@ export interface SweepPoint {
   rps: number;
   /** Monthly USD per scenario name. */
   costs: Record<string, number>;
+  /** Scenarios whose throttle refuses part of the traffic at this rate: their cost is of what gets through. */
+  throttled: string[];
 }
 
 export interface Crossover {
@@ -16,6 +18,8 @@ export interface Crossover {
   cheaperAbove: string;
   rps: number;
   monthlyUsd: number;
+  /** Of the two, those throttled at this rate: cheaper above only because they refuse traffic (429). */
+  throttled: string[];
 }
 
 /** The profile at another request rate: connection figures keep their ratio to the request rate. */
@@ -38,9 +42,15 @@ export function logSpaced(from: number, to: number, points: number): number[] {
 
 export function sweepCost(scenarios: CostScenario[], profile: Profile, rps: number[], prices?: PriceSnapshot): { points: SweepPoint[]; crossovers: Crossover[] } {
   const snap = prices ?? loadPriceSnapshot(profile.region);
-  const cost = (s: CostScenario, r: number) => monthlyTotal(s, atRate(profile, r), snap);
-  const exact: bigint[][] = scenarios.map((s) => rps.map((r) => cost(s, r)));
-  const points = rps.map((r, j) => ({ rps: r, costs: Object.fromEntries(scenarios.map((s, i) => [s.name, Number(exact[i][j]) / 1e18])) }));
+  const costOf = (s: CostScenario, r: number) => monthlyTotalOf(s, atRate(profile, r), snap);
+  const cost = (s: CostScenario, r: number) => costOf(s, r).total;
+  const grid = scenarios.map((s) => rps.map((r) => costOf(s, r)));
+  const exact: bigint[][] = grid.map((row) => row.map((c) => c.total));
+  const points = rps.map((r, j) => ({
+    rps: r,
+    costs: Object.fromEntries(scenarios.map((s, i) => [s.name, Number(exact[i][j]) / 1e18])),
+    throttled: scenarios.filter((_, i) => grid[i][j].throttled).map((s) => s.name),
+  }));
   const crossovers: Crossover[] = [];
   for (let a = 0; a < scenarios.length; a++) {
     for (let b = a + 1; b < scenarios.length; b++) {
@@ -58,11 +68,13 @@ export function sweepCost(scenarios: CostScenario[], profile: Profile, rps: numb
           else hi = mid;
         }
         const x = (lo + hi) / 2;
+        const at = [scenarios[a], scenarios[b]].map((s) => ({ s, c: costOf(s, x) }));
         crossovers.push({
           cheaperBelow: d0 < 0n ? scenarios[a].name : scenarios[b].name,
           cheaperAbove: d0 < 0n ? scenarios[b].name : scenarios[a].name,
           rps: x,
-          monthlyUsd: Number(cost(scenarios[a], x)) / 1e18,
+          monthlyUsd: Number(at[0].c.total) / 1e18,
+          throttled: at.filter((t) => t.c.throttled).map((t) => t.s.name),
         });
       }
     }

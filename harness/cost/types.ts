@@ -1,6 +1,7 @@
 // Types shared by the cost engine and the per-component cost models (harness/catalog/components/*.cost.ts).
 import type { CostLine } from '../result/types.ts';
 import type { Money } from './money.ts';
+import type { RateLimiter } from '../lib/token-bucket.ts';
 
 /** A traffic profile (profiles/*.yaml) after validation and defaults. Every key carries its unit. */
 export interface Profile {
@@ -9,13 +10,21 @@ export interface Profile {
   /** Where it came from (a file, or "derived from a measured run"). */
   source: string;
   region: string;
+  /** Hours the topology runs in the billed month (usage is counted over exactly these hours). */
   hoursPerMonth: number;
+  /** Length of that calendar month (monthly fees are prorated against it); see hours.ts monthLength. */
+  monthLengthHours?: number;
   requestsPerSecond: number;
   newConnectionsPerSecond: number;
   activeConnections: number;
   requestBytes: number;
   responseBytes: number;
   https: boolean;
+  /**
+   * Share of requests per HTTP method (sums to 1). CloudFront bills request bytes sent to the origin only
+   * for DELETE, OPTIONS, PATCH, POST and PUT. Absent: every request is assumed to carry its bytes (the bill says so).
+   */
+  methodMix?: Partial<Record<HttpMethod, number>>;
   /** 24 relative weights (hour 0 = 00:00-01:00); rates above are the daily mean. */
   hourlyShape?: number[];
   /** Behind an L7 hop the next hop sees pooled keep-alive connections: requests carried by one of them. */
@@ -26,6 +35,9 @@ export interface Profile {
   cluster: { controlPlane: 'standard' | 'extended' | 'none'; natGateways: number; natProcessedGbPerMonth: number };
   dnsNonAliasQueriesPerSecond: number;
 }
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One price from the snapshot: a flat unit price or monthly tiers, each with where it came from. */
 export interface Price {
@@ -57,9 +69,13 @@ export interface HourSlice {
 }
 
 export interface MonthModel {
-  /** Hours billed for hourly charges (partial hours bill as full hours). */
+  /** Hours billed for hourly fees (partial hours bill as full hours). */
   billableHours: number;
-  /** Mean-rate slices; without an hourly shape, one slice of all the hours at factor 1. */
+  /** Hours of usage (requests, bytes, capacity units): the profile's hoursPerMonth, exactly. */
+  usageHours: number;
+  /** Length of the calendar month, for monthly fees prorated hourly (WAF). */
+  monthLengthHours: number;
+  /** Mean-rate slices over the usage hours; without an hourly shape, one slice of all of them at factor 1. */
   slices: HourSlice[];
 }
 
@@ -83,7 +99,10 @@ export interface HopCostContext<S> {
   instances: number;
   /** Traffic of ONE instance. */
   traffic: HopTraffic;
+  /** The month as this hop sees it: the profile's, or clipped by a throttle upstream (engine walkScenario). */
   month: MonthModel;
+  /** The scenario's cluster: how many AZs the hop's subnets span, and Services. */
+  cluster: { azs: number; services: number };
   profile: Profile;
   price(key: string): Price;
 }
@@ -95,6 +114,8 @@ export interface CostLineDraft {
   unit: string;
   price: Price;
   note?: string;
+  /** The bill component when AWS bills the line under another service than the hop (public IPv4, PrivateLink). */
+  component?: string;
 }
 
 /** The cost model of one catalog component: the lines of its bill for one scenario hop. */
@@ -102,6 +123,8 @@ export interface CostModel<S = any> {
   /** Snapshot keys the model can ask for (shown in docs, checked by tests). */
   priceKeys: readonly string[];
   lines(ctx: HopCostContext<S>): CostLineDraft[];
+  /** Definitions the bill must state when this component is on it (e.g. what "512 KB" means). */
+  assumptions?(ctx: HopCostContext<S>): string[];
 }
 
 /** A CostLine as stored in result.json, plus the exact amount (not serialized). */
@@ -117,6 +140,8 @@ export interface CostResult {
   monthlyUsd: number;
   lines: CostLine[];
   assumptions: string[];
+  /** What the reader must not miss: traffic the bill does not price because a limit refuses it, and why. */
+  warnings: string[];
   /** Exact total in USD as a decimal string (no rounding). */
   monthlyUsdExact: string;
   hoursPerMonth: number;
@@ -154,4 +179,5 @@ export interface CostFacets {
   passedShare?(s: any): number;
   terminates(s: any): boolean;
   crossAz(s: any, azs: number): { share: number; billed: boolean; why: string };
+  rateLimiter(s: any, azs: number): RateLimiter | null;
 }

@@ -1,5 +1,6 @@
 // Number formatting shared by the text renderers: fixed, readable precision, fidelity always attached.
-import type { Fidelity } from '../result/types.ts';
+import type { CostLine, Fidelity } from '../result/types.ts';
+import { displayBill, formatCents, moneyOf } from '../cost/display.ts';
 
 export function ms(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return 'n/a';
@@ -16,4 +17,24 @@ export function usd(v: number): string {
 
 export function tag(f: Fidelity): string {
   return `_${f}_`;
+}
+
+/**
+ * A result's bill lines as table rows grouped by component, a subtotal row after each component of more
+ * than one line, and the total row: shown amounts add up (cost/display.ts), rounded from the exact amounts.
+ */
+export function billRows(lines: CostLine[]): { rows: Array<{ kind: 'line' | 'subtotal' | 'total'; cells: string[] }>; total: string } {
+  const shown = displayBill(lines.map((l) => ({ ...l, money: moneyOf(l.monthlyUsdExact, l.monthlyUsd) })));
+  const rows: Array<{ kind: 'line' | 'subtotal' | 'total'; cells: string[] }> = [];
+  for (const g of shown.groups) {
+    for (const { line: l, cents } of g.lines) rows.push({ kind: 'line', cells: [l.component, l.item, fmtQuantity(l.quantity), l.unit, `$${l.unitPriceUsd}`, `$${formatCents(cents)}`] });
+    if (g.lines.length > 1) rows.push({ kind: 'subtotal', cells: [g.component, 'subtotal', '', '', '', `$${formatCents(g.cents)}`] });
+  }
+  const total = `$${formatCents(shown.totalCents)}`;
+  rows.push({ kind: 'total', cells: ['total', '', '', '', '', total] });
+  return { rows, total };
+}
+
+export function fmtQuantity(q: number): string {
+  return Number.isInteger(q) ? q.toLocaleString('en-US') : q.toLocaleString('en-US', { maximumFractionDigits: 4 });
 }

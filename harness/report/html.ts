@@ -4,7 +4,8 @@
 import type { RunResult } from '../result/types.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import type { ChartDef } from './charts.ts';
-import { ms, pct, usd } from './format.ts';
+import { billRows, ms, pct } from './format.ts';
+import { DISPLAY_RULE } from '../cost/display.ts';
 
 export interface RenderedChart extends ChartDef {
   svg: string;
@@ -44,7 +45,7 @@ const CSS = `
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
-th{background:#f5f5f5}td.num{text-align:right}.invalid{background:#fdecea;border:1px solid #f5c2c0;padding:.6em 1em}
+th{background:#f5f5f5}td.num{text-align:right}.invalid,.warn{background:#fdecea;border:1px solid #f5c2c0;padding:.6em 1em}
 .fid{font-size:.8em;color:#555;background:#eef;border-radius:3px;padding:0 .3em}.how{color:#555;font-size:.88em}
 figure.chart{margin:1.5em 0;padding:.5em;border:1px solid #eee}figure .svg svg{max-width:100%;height:auto}
 .bad{color:#b71c1c;font-weight:bold}.good{color:#1b5e20}details summary{cursor:pointer;color:#555;font-size:.85em}
@@ -93,7 +94,7 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
         ['latency p50 / p90 / p99 / max (ms)', `${ms(l.p50)} / ${ms(l.p90)} / ${ms(l.p99)} / ${ms(l.max)}`, fid(l.fidelity)],
         ['client IP retained', `${pct(r.clientIp.retentionRatio)} of ${r.clientIp.checked}`, fid(r.clientIp.fidelity)],
         ['spoofable probes', r.spoofing ? `${r.spoofing.filter((s) => s.spoofable).length} of ${r.spoofing.length}` : 'not probed', fid(r.clientIp.fidelity)],
-        ['monthly cost', r.cost ? `${usd(r.cost.monthlyUsd)} (profile ${esc(r.cost.profile)}, ${esc(r.cost.region)})` : 'not priced', fid(r.cost?.fidelity ?? 'modeled')],
+        ['monthly cost', r.cost ? `${billRows(r.cost.lines).total} (profile ${esc(r.cost.profile)}, ${esc(r.cost.region)})` : 'not priced', fid(r.cost?.fidelity ?? 'modeled')],
         ['late / unsent requests', `${r.validity.lateRequests} / ${r.validity.unsentRequests}`, fid(r.load.fidelity)],
       ].map((row) => row.map(String)),
       true,
@@ -117,7 +118,11 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
   );
   if (r.cost) {
     B.push(`<h2>Monthly cost ${fid(r.cost.fidelity)}</h2><p class="how">${esc(r.cost.basis)}</p>`);
-    B.push(table(['component', 'item', 'quantity', 'unit', 'unit price', 'monthly'], r.cost.lines.map((x) => [x.component, x.item, +x.quantity.toFixed(4), x.unit, `$${x.unitPriceUsd}`, usd(x.monthlyUsd)])));
+    for (const w of r.cost.warnings ?? []) B.push(`<p class="warn"><b>Warning</b>: ${esc(w)}</p>`);
+    const bill = billRows(r.cost.lines);
+    B.push(table(['component', 'item', 'quantity', 'unit', 'unit price', 'monthly'],
+      bill.rows.map((row) => row.cells.map((c) => (row.kind === 'line' || !c ? esc(c) : `<b>${esc(c)}</b>`))), true));
+    B.push(`<p class="how">Shown amounts add up: ${esc(DISPLAY_RULE)}.</p>`);
   }
   if (r.features) B.push('<h2>Features (catalog)</h2>', featureRowsHtml([{ scenario: r.scenario, features: r.features }]));
   if (r.findings?.length) B.push('<h2>Findings</h2><ul>' + r.findings.map((f) => `<li><b>${esc(f.severity)}</b>: ${esc(f.title)}. ${esc(f.detail)}${f.fix ? ` Fix: ${esc(f.fix)}` : ''}</li>`).join('') + '</ul>');

@@ -1,6 +1,7 @@
 // report.md of one run: reads well in a pull request. Rendered from result.json alone.
 import type { RunResult } from '../result/types.ts';
-import { ms, pct, usd } from './format.ts';
+import { billRows, ms, pct } from './format.ts';
+import { DISPLAY_RULE } from '../cost/display.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import { runCharts } from './charts.ts';
 
@@ -51,10 +52,12 @@ export function renderRunMarkdown(r: RunResult): string {
   }
   L.push('');
   if (r.cost) {
-    L.push(`## Monthly cost (${r.cost.fidelity}: ${r.cost.basis})`, '', `Profile ${r.cost.profile}, region ${r.cost.region}: **${usd(r.cost.monthlyUsd)} per month**.`, '');
-    L.push('| component | item | quantity | unit | unit price | monthly |', '|---|---|---|---|---|---|');
-    for (const l of r.cost.lines) L.push(`| ${l.component} | ${l.item} | ${fmtQty(l.quantity)} | ${l.unit} | $${l.unitPriceUsd} | ${usd(l.monthlyUsd)} |`);
-    L.push('');
+    const bill = billRows(r.cost.lines);
+    L.push(`## Monthly cost (${r.cost.fidelity}: ${r.cost.basis})`, '', `Profile ${r.cost.profile}, region ${r.cost.region}: **${bill.total} per month**.`, '');
+    for (const w of r.cost.warnings ?? []) L.push(`> **Warning**: ${w}`, '');
+    L.push('| component | item | quantity | unit | unit price | monthly |', '|---|---|---|---|---|---:|');
+    for (const row of bill.rows) L.push(`| ${row.kind === 'line' ? row.cells.join(' | ') : row.cells.map((c) => (c ? `**${c}**` : '')).join(' | ')} |`);
+    L.push('', `Shown amounts add up: ${DISPLAY_RULE}.`, '');
   }
   if (r.features) {
     L.push('## Features (catalog)', '', featureTableMarkdown([{ scenario: r.scenario, features: r.features }]), '');
@@ -80,9 +83,6 @@ function errorDetail(r: RunResult): string {
   return parts.length ? ` (${parts.map(([k, v]) => `${k} ${v}`).join(', ')}${codes.length ? `; ${codes.join(', ')}` : ''})` : '';
 }
 
-function fmtQty(q: number): string {
-  return Number.isInteger(q) ? q.toLocaleString('en-US') : q.toLocaleString('en-US', { maximumFractionDigits: 4 });
-}
 
 /** The catalog's feature matrix as a markdown table: "no", or the hop that provides the feature. */
 export function featureTableMarkdown(rows: Array<{ scenario: string; features: Record<string, string | boolean> }>): string {

@@ -116,6 +116,7 @@ export const CostLineSchema = z.object({
   unitPriceUsd: z.number().meta(d('USD per unit (from the dated price snapshot).')),
   monthlyUsd: z.number().meta(d('USD per month for this line (modeled).')),
   note: z.string().optional().meta(d('How the quantity was derived.')),
+  monthlyUsdExact: z.string().optional().meta(d('The exact amount of the line as a decimal string, USD (monthlyUsd is its float); bill tables round from it so shown lines add up to shown totals.')),
 });
 
 const WeightSchema = z.object({
@@ -190,6 +191,7 @@ export const RunResultSchema = z
         lines: z.array(CostLineSchema).meta(d('Bill lines per component and billing dimension (modeled).')),
         fidelity: FidelitySchema,
         basis: z.string().meta(d('Price snapshot date and hours per month used.')),
+        warnings: z.array(z.string()).optional().meta(d('Traffic the bill does not price because a limit refuses it (e.g. an API Gateway throttle answering 429), and what to change.')),
       })
       .optional()
       .meta(d('Monthly cost of the topology at the profile (modeled).')),

@@ -110,6 +110,8 @@ export interface CostLine {
   unitPriceUsd: number;
   monthlyUsd: number;
   note?: string;
+  /** The exact amount as a decimal string (monthlyUsd is its float): bill tables round from it. */
+  monthlyUsdExact?: string;
 }
 
 export interface RunResult {
@@ -153,7 +155,7 @@ export interface RunResult {
   weights?: Array<{ version: string; count: number; share: number; ci95: [number, number]; expected?: number }>;
   hops: HopRealization[];
   floor?: { latencyMs: LatencySummary; note: string };
-  cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string };
+  cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string; warnings?: string[] };
   /** Feature matrix row from the catalog: false, or the hop (and detail) that provides the feature. */
   features?: Record<string, string | boolean>;
   validity: Validity;

@@ -5,6 +5,8 @@ import { loadScenarioOrThrow, scenarioNames } from '../../harness/scenario/resol
 import { loadProfile, loadPriceSnapshot, priceScenario, priceScenarioExact, usageFromMeasuredRun, costForRun, sweepCost, logSpaced, renderBill, renderCompare, renderSweep } from '../../harness/cost/index.ts';
 import { formatUsd, parseNano, toExactString } from '../../harness/cost/money.ts';
 import { profile, scenario, usd } from './cost-helpers.ts';
+import { parseSnapshotFile, snapshotFiles } from '../../harness/cost/prices.ts';
+import { CATALOG } from '../../harness/catalog/index.ts';
 
 describe('every scenario and region', () => {
   const medium = loadProfile('profiles/medium.yaml');
@@ -93,5 +95,39 @@ describe('money', () => {
   });
   it('refuses prices with more than 9 decimals rather than round them', () => {
     expect(() => parseNano('0.0000000001')).toThrow(/at most 9/);
+  });
+});
+
+describe('price snapshots', () => {
+  const files = snapshotFiles();
+  it('the newest dated snapshot is the default; every older one still loads', () => {
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const list = files.get(region)!;
+      expect(list.length).toBeGreaterThanOrEqual(2);
+      expect(loadPriceSnapshot(region).snapshotDate).toBe(list[0].date);
+      expect(list[0].date >= '2026-11-30').toBe(true);
+      for (const f of list) expect(parseSnapshotFile(f.file).region).toBe(region);
+    }
+  });
+  it('has every price each catalog cost model lists, in both regions, every price with a source', () => {
+    const geographies = ['us', 'europe', 'south-america', 'japan', 'australia', 'asia-pacific', 'india', 'middle-east', 'africa'];
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const snap = loadPriceSnapshot(region);
+      for (const e of Object.values(CATALOG)) {
+        for (const key of e.cost?.priceKeys ?? []) {
+          for (const k of key.includes('<geography>') ? geographies.map((g) => key.replace('<geography>', g)) : [key]) {
+            expect(snap.prices[k], `${region} ${e.kind} ${k}`).toBeDefined();
+          }
+        }
+      }
+      for (const p of Object.values(snap.prices)) expect(p.source.length).toBeGreaterThan(10);
+    }
+  });
+  it('eu-west-1 figures that could not be verified stay flagged uncertain', () => {
+    const eu = loadPriceSnapshot('eu-west-1').prices;
+    for (const k of ['apigw-rest.requests', 'apigw-http.requests', 'lattice.service-hour', 'lattice.gb', 'lattice.requests', 'ec2.c6i.xlarge.hour', 'privatelink.interface-endpoint-az-hour']) {
+      expect(eu[k].uncertain, k).toBe(true);
+    }
+    expect(eu['vpc.public-ipv4-address-hour']).toMatchObject({ nano: 5_000_000n, uncertain: false });
   });
 });

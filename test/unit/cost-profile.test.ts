@@ -15,6 +15,7 @@ describe('profile loading', () => {
       expect(p.freeTiers).toEqual({ alwaysFree: false, newAccount12Months: false });
     }
     expect(loadProfile('profiles/medium.yaml').hourlyShape).toHaveLength(24);
+    expect(loadProfile('profiles/medium.yaml').methodMix).toEqual({ GET: 0.9, POST: 0.1 });
   });
 
   it('reports every problem of a bad profile at its line and column', () => {
@@ -43,6 +44,38 @@ describe('profile loading', () => {
   it('YAML problems (a repeated key) are located too', () => {
     const { diagnostics } = load('duplicate-key.yaml');
     expect(diagnostics[0]).toMatchObject({ line: 5, column: 3, code: 'yaml-syntax' });
+  });
+
+  const withSpec = (extra: string) => `apiVersion: exposure-lab.dev/v1alpha1
+kind: TrafficProfile
+metadata: { name: t, description: t }
+spec:
+  region: us-east-1
+  requestsPerSecond: 1
+  newConnectionsPerSecond: 1
+  activeConnections: 1
+  requestBytes: 1
+  responseBytes: 1
+  https: true
+${extra}`;
+
+  it('methodMix: shares per HTTP method that add up to 1; unknown methods and other sums are located errors', () => {
+    expect(loadProfileText(withSpec('  methodMix: { GET: 0.7, POST: 0.2, PUT: 0.1 }\n'), 'p.yaml').profile!.methodMix).toEqual({ GET: 0.7, POST: 0.2, PUT: 0.1 });
+    const sum = loadProfileText(withSpec('  methodMix: { GET: 0.7, POST: 0.2 }\n'), 'p.yaml').diagnostics;
+    expect(sum).toHaveLength(1);
+    expect(sum[0]).toMatchObject({ line: 12, field: 'spec.methodMix' });
+    expect(sum[0].message).toBe('the shares add up to 0.9, not 1');
+    const bad = loadProfileText(withSpec('  methodMix: { GET: 0.9, FETCH: 0.1 }\n'), 'p.yaml').diagnostics;
+    expect(bad.map((d) => d.field)).toContain('spec.methodMix.FETCH');
+  });
+
+  it('monthLengthHours: a calendar month of 672-744 hours that holds hoursPerMonth', () => {
+    expect(loadProfileText(withSpec('  hoursPerMonth: 372\n  monthLengthHours: 744\n'), 'p.yaml').profile!.monthLengthHours).toBe(744);
+    const short = loadProfileText(withSpec('  hoursPerMonth: 740\n  monthLengthHours: 720\n'), 'p.yaml').diagnostics;
+    expect(short).toHaveLength(1);
+    expect(short[0]).toMatchObject({ line: 13, column: 21, field: 'spec.monthLengthHours', message: 'a 720-hour month cannot hold hoursPerMonth 740' });
+    expect(loadProfileText(withSpec('  monthLengthHours: 730.5\n'), 'p.yaml').profile!.monthLengthHours).toBe(730.5);
+    expect(loadProfileText(withSpec('  monthLengthHours: 600\n'), 'p.yaml').diagnostics[0].field).toBe('spec.monthLengthHours');
   });
 
   it('loadProfile throws one UserError listing all problems with file:line:column', () => {

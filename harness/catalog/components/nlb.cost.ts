@@ -4,6 +4,7 @@
 import type { CostModel } from '../../cost/types.ts';
 import { gbPerHour, fmtNum } from '../../cost/units.ts';
 import { capacityNote, capacityUnits } from './lb-capacity.cost.ts';
+import { publicIpv4Line } from '../../cost/lines.ts';
 import type { NlbSettings } from './nlb.ts';
 
 /** Per NLCU, by listener protocol: new connections (flows)/s, active connections (flows), GB/h. */
@@ -14,8 +15,9 @@ export const NLCU_DIMENSIONS = {
 } as const;
 
 export const nlbCost: CostModel<NlbSettings> = {
-  priceKeys: ['nlb.hour', 'nlb.nlcu-hour'],
-  lines: ({ settings: s, traffic: t, month, instances, price }) => {
+  priceKeys: ['nlb.hour', 'nlb.nlcu-hour', 'vpc.public-ipv4-address-hour'],
+  lines: (ctx) => {
+    const { settings: s, traffic: t, month, instances, price } = ctx;
     const d = NLCU_DIMENSIONS[s.listener];
     const use = capacityUnits(month, [
       { name: 'new connections', at: (k) => (t.newConnectionsPerSecond * k) / d.newPerS },
@@ -26,6 +28,10 @@ export const nlbCost: CostModel<NlbSettings> = {
       { item: 'load balancer hours', quantity: instances * month.billableHours, unit: 'NLB-hour', price: price('nlb.hour') },
       { item: `NLCU-hours (${s.listener} listener)`, quantity: instances * use.unitHours, unit: 'NLCU-hour', price: price('nlb.nlcu-hour'),
         note: `${capacityNote(use, 'NLCU', month.slices.length > 1)}; ${s.listener}: ${d.newPerS} new/s, ${fmtNum(d.active, 0)} active, ${d.gbPerHour} GB/h per NLCU` },
+      // An internet-facing NLB has one static Elastic IP per enabled subnet (one subnet per AZ).
+      ...(s.scheme === 'internet-facing'
+        ? [publicIpv4Line(ctx, ctx.cluster.azs, `internet-facing: one Elastic IP per AZ subnet (${ctx.cluster.azs} AZs), static for the NLB's life`)]
+        : []),
     ];
   },
 };

@@ -1,12 +1,31 @@
 // What the engine-level cost items (not catalog components) are given: the scenario walk and the month.
 import type { CostHop, CostLineDraft, CostScenario, HopTraffic, MonthModel, Price, Profile } from '../types.ts';
 
+/** A rate limit that refuses part of the traffic offered to a hop (answered 429, billed by nobody). */
+export interface Throttle {
+  rateRps: number;
+  burst: number;
+  status: number;
+  why: string;
+  /** Highest hourly rate offered to one instance, req/s. */
+  peakOfferedRps: number;
+  /** Requests offered and let through over the month (all instances). */
+  offeredPerMonth: number;
+  admittedPerMonth: number;
+}
+
 export interface WalkedHop {
   hop: CostHop;
-  /** Traffic arriving at this hop (all instances together). */
+  /** Traffic this hop handles and bills (all instances together): what a throttle on it let through. */
   input: HopTraffic;
+  /** The month as this hop sees it: hourly factors of `input` (clipped when a throttle upstream or here refused peaks). */
+  month: MonthModel;
+  /** Traffic offered to the hop before its own throttle, and its month (WAF in front of the hop inspects these). */
+  offered: HopTraffic;
+  offeredMonth: MonthModel;
   /** Identical instances (one per Service in per-service topologies). */
   instances: number;
+  throttle?: Throttle;
 }
 
 export interface ItemContext {

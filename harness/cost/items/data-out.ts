@@ -11,7 +11,7 @@ export const dataTransferOut: CostItem = (ctx) => {
   // An edge (CloudFront) bills its own data out; origin fetches from AWS origins are free.
   if (!e || e.hop.entry.edge || !internetFacing(e)) return [];
   const t = e.input;
-  const gb = perHour(ctx.month, (k) => t.requestsPerSecond * k * SECONDS_PER_HOUR * t.responseBytes) / BYTES_PER_GB;
+  const gb = perHour(e.month, (k) => t.requestsPerSecond * k * SECONDS_PER_HOUR * t.responseBytes) / BYTES_PER_GB;
   const free = ctx.profile.freeTiers.alwaysFree;
   return tieredLines(ctx.price('data-out.internet'), free ? Math.max(0, gb - DATA_OUT_FREE_GB) : gb, 'data transfer out to internet',
     `responses leaving ${e.hop.name} (${e.hop.component}) at EC2 rates${free ? `; ${DATA_OUT_FREE_GB} GB free` : ''}`).map((l) => ({ ...l, component: 'data-transfer' }));

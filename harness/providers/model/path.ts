@@ -77,22 +77,10 @@ function crossAz(h: ResolvedHop, azs: number): { p: number; why: string } {
   return { p: c.share, why: c.share > 0 ? `${c.why}: (azs-1)/azs = ${c.share.toFixed(3)}` : c.why };
 }
 
-/** Rate limits with an HTTP status, read from the catalog's documented limits. */
+/** Rate limits with an HTTP status, read from the catalog's documented limits (the cost engine reads the same). */
 function limiterOf(h: ResolvedHop, azs: number): HopModel['limiter'] {
-  const limits = h.entry.limits(h.settings);
-  const rate = limits.find((l) => l.unit === 'req/s' && l.status);
-  if (!rate) return null;
-  const perAz = /per AZ/i.test(rate.name);
-  const rateRps = perAz ? rate.value * azs : rate.value;
-  const burstLimit = limits.find((l) => l.unit === 'requests' && l.status === rate.status);
-  // Without a documented burst, one second of the rate (an assumption, said in the report).
-  const burst = burstLimit ? burstLimit.value : rateRps;
-  return {
-    rateRps,
-    burst,
-    status: rate.status!,
-    why: `${rate.name}: ${rate.value} req/s${perAz ? ` x ${azs} AZs` : ''}, burst ${burst}${burstLimit ? '' : ' (1 s of the rate: no documented burst)'} -> ${rate.status}`,
-  };
+  const lim = h.entry.rateLimiter(h.settings, azs);
+  return lim ? { rateRps: lim.rateRps, burst: lim.burst, status: lim.status, why: lim.why } : null;
 }
 
 function timeoutOf(h: ResolvedHop): HopModel['timeout'] {
