@@ -169,7 +169,7 @@ interface Prepared {
 function prepare(input: GateInput, spec: ContinuousSpec, pairing: 'paired' | 'unpaired'): Prepared {
   const ok = (r: RunSample) => (!spec.validOnly || r.valid) && r.requests > 0 && Number.isFinite(spec.value(r)) && (spec.scale === 'linear' || spec.value(r) > 0);
   const tr = (x: number) => (spec.scale === 'log' ? Math.log(x) : x);
-  if (input.design === 'interleaved') {
+  if (input.design === 'interleaved' && pairing === 'paired') {
     const b: number[] = [];
     const c: number[] = [];
     const d: number[] = [];
@@ -189,7 +189,7 @@ function prepare(input: GateInput, spec: ContinuousSpec, pairing: 'paired' | 'un
   input.baseline.forEach((r, i) => {
     if (!ok(r)) return;
     b.push(tr(spec.value(r)));
-    bSessions.push(input.baselineSessions[i] ?? 'baseline');
+    bSessions.push(input.design === 'history' ? (input.baselineSessions[i] ?? 'baseline') : 'session');
   });
   const c = input.current.filter(ok).map((r) => tr(spec.value(r)));
   return { kind: 'unpaired', b, c, d: [], bSessions };
@@ -199,7 +199,7 @@ function prepare(input: GateInput, spec: ContinuousSpec, pairing: 'paired' | 'un
 const orient = (spec: ContinuousSpec) => (spec.worse === 'higher' ? 1 : -1);
 
 function continuousVerdict(input: GateInput, spec: ContinuousSpec, s: GateSettings, driftSd: number): MetricVerdict {
-  const p = prepare(input, spec, s.interleavedTest === 'signed-rank' ? 'paired' : 'unpaired');
+  const p = prepare(input, spec, input.design === 'interleaved' && s.interleavedTest === 'signed-rank' ? 'paired' : 'unpaired');
   const sign = orient(spec);
   const nb = p.b.length;
   const nc = p.c.length;
@@ -221,46 +221,53 @@ function continuousVerdict(input: GateInput, spec: ContinuousSpec, s: GateSettin
   if (nb < 2 || nc < 2) {
     return { ...base, test: 'none', detail: `too few ${spec.validOnly ? 'valid ' : ''}runs to compare (${nb} baseline, ${nc} current; at least 2 each, ${minRunsText(input.design, s.alpha, s.interleavedTest === 'signed-rank')} for a verdict)` };
   }
-  // Only a stored baseline comes from another session; interleaved sides share theirs.
-  const margin = input.design === 'history' ? Z(1 - s.driftAlpha) * driftSd : 0;
   if (new Set([...p.b, ...p.c]).size === 1) {
     // Every run of both sides shows the same value (typically: no errors, or exactly the target rate).
-    const mde = detectable(spec, s, level0(spec, p), countingFloor(spec, input, level0(spec, p)), Math.sqrt(1 / nb + 1 / nc), 0, 0, input.design);
+    const lv = level0(spec, p);
+    const minP = p.kind === 'paired' ? 2 ** -p.d.length : 1 / binom(nb + nc, nc);
+    const mde = detectable(spec, s, lv, (countingFloor(spec, input, lv) * Math.sqrt(1 / nb + 1 / nc)) / Math.sqrt(WILCOXON_ARE), minP, input.design);
     const zero: Effect = { absolute: 0, absoluteLo: 0, absoluteHi: 0, relative: 0, relativeLo: 0, relativeHi: 0, coverage: 1, method: 'all runs equal' };
-    const status = mustDetectMissed(spec, mde, level0(spec, p)) ? 'inconclusive' : 'pass';
+    const status = mustDetectMissed(spec, mde, lv) ? 'inconclusive' : 'pass';
     return { ...base, status, effect: zero, p: 1, test: 'all runs equal: no test needed', mde, detail: `every run of both sides: ${spec.unit === 'ms' ? `${base.baseline} ms` : `${((base.baseline ?? 0) * 100).toFixed(2)}%`}; ${mde.text}` };
   }
+  // Spread of the comparison: run-to-run (within sessions) over the run counts, as seen by a Wilcoxon test.
+  const paired = p.kind === 'paired';
+  const level = base.baseline ?? NaN;
+  const rawSd = paired ? sampleStandardDeviation(p.d) : pooledSd([...groupBy(p.b, (_, i) => p.bSessions[i]), p.c]);
+  const sd = Math.max(Number.isFinite(rawSd) ? rawSd : 0, countingFloor(spec, input, level));
+  const se = (sd * (paired ? Math.sqrt(1 / p.d.length) : Math.sqrt(1 / nb + 1 / nc))) / Math.sqrt(WILCOXON_ARE);
+  // A stored baseline comes from other sessions: the difference carries the current session's drift and
+  // the baseline's (averaged over its sessions). Interleaved sides share one session: no drift.
+  const sessionsB = new Set(p.bSessions).size || 1;
+  const driftDiff = input.design === 'history' ? driftSd * Math.sqrt(1 + 1 / sessionsB) : 0;
+  const total = Math.hypot(driftDiff, se);
+  // The exact rank test runs on current runs moved back by this allowance; it then rejects about when the
+  // shift exceeds z(1-alpha) x total, i.e. at level alpha with the drift counted as noise.
+  const margin = Z(1 - s.alpha) * (total - se);
   // Tests run on the oriented scale: positive = worse.
   let worse: RankTestResult;
   let better: RankTestResult;
   let est: ShiftEstimate;
-  let sd: number;
-  let seFactor: number;
-  if (p.kind === 'paired') {
+  if (paired) {
     const d = p.d.map((x) => sign * x);
     worse = signedRankTest(d, margin);
     better = signedRankTest(d, -margin);
     est = pairedShiftEstimate(p.d);
-    sd = sampleStandardDeviation(p.d);
-    seFactor = Math.sqrt(1 / p.d.length);
   } else {
     const b = p.b.map((x) => sign * x);
     const c = p.c.map((x) => sign * x);
     worse = rankSumTest(b, c, margin);
     better = rankSumTest(b, c, -margin);
     est = shiftEstimate(p.b, p.c);
-    sd = pooledSd([...groupBy(p.b, (_, i) => p.bSessions[i]), p.c]);
-    seFactor = Math.sqrt(1 / nb + 1 / nc);
   }
   const test = `${worse.test === 'wilcoxon-signed-rank' ? `Wilcoxon signed-rank over ${p.d.length} interleaved pairs` : `Wilcoxon rank-sum over ${nb} baseline / ${nc} current runs${input.design === 'interleaved' ? ' (interleaved)' : ''}`}${spec.scale === 'log' ? ' (log scale)' : ''}, exact${worse.ties ? ' with ties' : ''}`;
-  const level = base.baseline ?? NaN;
   const effect = spec.metric === 'error rate' ? errorRateEffect(input, s.seed) : effectOf(spec, est, level);
   const change = { abs: effect.absolute, rel: effect.relative };
   const pWorse = worse.pGreater;
   const pBetter = better.pLess;
   const materialWorse = isMaterial(spec, change, sign);
   const materialBetter = isMaterial(spec, change, -sign);
-  const mde = detectable(spec, s, level, Math.max(Number.isFinite(sd) ? sd : 0, countingFloor(spec, input, level)), seFactor, margin, worse.minPGreater, input.design);
+  const mde = detectable(spec, s, level, total, worse.minPGreater, input.design);
   const driftAllowance = input.design === 'history' ? toUnit(spec, margin, level) : null;
   const row: MetricVerdict = { ...base, effect, p: pWorse, test, driftAllowance, mde };
   const changeText = `${fmtIn(spec.unit, change.abs)}${change.rel !== null ? ` (${fmtPct(change.rel)})` : ''}`;
@@ -386,11 +393,12 @@ function mustDetectMissed(spec: ContinuousSpec, mde: DetectableEffect, level: nu
 }
 
 /**
- * Minimum detectable effect: the change the test flags with probability `power`, from the observed
- * run-to-run spread, the run counts and the drift allowance (normal approximation, Wilcoxon efficiency
- * 3/pi), and never below the material floors (a smaller change is never flagged, however clear).
+ * Minimum detectable effect: the change the test flags with probability `power`, (z(1-alpha) + z(power))
+ * x total, where total is the standard deviation of the estimated shift: observed run-to-run spread over
+ * the run counts at the Wilcoxon test's efficiency (3/pi), and the session drift of a stored baseline. Never
+ * below the material floors plus z(power) x total (a change must also look material to be flagged).
  */
-function detectable(spec: ContinuousSpec, s: GateSettings, level: number, sd: number, seFactor: number, margin: number, minP: number, design: GateInput['design']): DetectableEffect {
+function detectable(spec: ContinuousSpec, s: GateSettings, level: number, total: number, minP: number, design: GateInput['design']): DetectableEffect {
   const what = `${spec.metric.replace(' latency', '')} ${spec.worse === 'higher' ? 'increase' : 'drop'}`;
   const tail = `${(s.power * 100).toFixed(0)}% power, alpha ${(s.alpha * 100).toFixed(2)}%`;
   if (minP > s.alpha) {
@@ -398,8 +406,8 @@ function detectable(spec: ContinuousSpec, s: GateSettings, level: number, sd: nu
   }
   const zA = Z(1 - s.alpha);
   const zB = Z(s.power);
-  const se = (sd * seFactor) / Math.sqrt(WILCOXON_ARE);
-  const stat = margin + (zA + zB) * se;
+  const se = total;
+  const stat = (zA + zB) * total;
   const rule = spec.rule;
   if (spec.scale === 'log') {
     // The estimate must also clear the material floor with the same power.

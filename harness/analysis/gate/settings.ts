@@ -47,11 +47,6 @@ export interface GateSettings {
   driftPriorSessions: number;
   /** A history needs at least this many sessions before its own drift estimate is used at all. */
   minSessionsToLearn: number;
-  /**
-   * Share of the false-alarm budget spent on session drift: a stored baseline's allowance is
-   * z(1 - driftAlpha) drift standard deviations.
-   */
-  driftAlpha: number;
   /** Runs per side and their length for each design (what `regress` runs by default; budget.ts and
    *  docs/regression-gate.md show that each fits in `make regress`'s 2 minutes). */
   runs: { interleaved: RunPlan; history: RunPlan };
@@ -77,7 +72,6 @@ export const DEFAULT_GATE_SETTINGS: GateSettings = {
   driftPrior: { lnP50: 0.05, lnP99: 0.1, source: 'placeholder until measured' },
   driftPriorSessions: 2,
   minSessionsToLearn: 3,
-  driftAlpha: 0.0025,
   runs: {
     interleaved: { perSide: 9, durationS: 4, warmupS: 1 },
     history: { perSide: 10, durationS: 5, warmupS: 1 },
