@@ -2,13 +2,12 @@
 // bytes per run) plus what they were measured under. Reading it is strict and every problem is located:
 // file, line, column and the JSON path, so a truncated or hand-edited baseline fails with a message a user
 // can act on (exit 2), never a stack trace.
-import { LineCounter, parseDocument } from 'yaml';
+import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { UserError } from '../../lib/errors.ts';
 import type { RunResult } from '../../result/types.ts';
 import { resultIssues } from '../../result/schema.ts';
 import { formatPath } from '../../scenario/diagnostics.ts';
-import { locate } from '../../scenario/positions.ts';
 import { runMetadata, type RunMetadata } from './metadata.ts';
 import { runSample, type RunSample } from './sample.ts';
 
@@ -99,19 +98,34 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
-/** Where JSON.parse stopped: V8 says "at position N" (and sometimes line/column), or "end of JSON input". */
-function syntaxOffset(text: string, message: string): number {
-  const pos = /position (\d+)/.exec(message);
-  if (pos) return Number(pos[1]);
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) {
-    const lines = text.split('\n');
-    let off = 0;
-    for (let i = 0; i < Number(lc[1]) - 1 && i < lines.length; i++) off += lines[i].length + 1;
-    return off + Number(lc[2]) - 1;
+/** Offset of the node at `path`, or of its deepest existing ancestor (a missing key is reported at its object). */
+function offsetOf(text: string, path: ReadonlyArray<PropertyKey>): number {
+  const root = parseTree(text);
+  if (!root) return 0;
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n) as Array<string | number>);
+    if (node) return node.parent?.type === 'property' && n === path.length ? node.parent.offset : node.offset;
   }
-  return text.length; // "Unexpected end of JSON input": the file stops early
+  return 0;
 }
+
+const SYNTAX: Record<string, string> = {
+  InvalidSymbol: 'an unexpected character',
+  ValueExpected: 'a value is missing',
+  ColonExpected: 'a ":" is missing',
+  CommaExpected: 'a "," is missing',
+  CloseBraceExpected: 'a "}" is missing',
+  CloseBracketExpected: 'a "]" is missing',
+  PropertyNameExpected: 'a property name in double quotes is missing',
+  EndOfFileExpected: 'there is text after the end of the JSON document',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'a string is not closed',
+  UnexpectedEndOfNumber: 'a number is cut off',
+  InvalidUnicode: 'an invalid \\u escape',
+  InvalidEscapeCharacter: 'an invalid escape character',
+  InvalidCharacter: 'an invalid character in a string',
+};
 
 /**
  * Parses a baseline: a baseline history, or (for baselines stored before histories existed) a single
@@ -119,21 +133,18 @@ function syntaxOffset(text: string, message: string): number {
  * position of the first problems.
  */
 export function parseBaseline(text: string, file: string): { history: BaselineHistory; legacy: boolean } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const at = syntaxOffset(text, msg);
-    const { line, column } = lineColumn(text, at);
-    const truncated = at >= text.trimEnd().length;
-    throw new BaselineFileError(file, line, column, '(document)', truncated ? `the JSON ends early (${text.length} bytes): the file is truncated` : `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, HINT_CORRUPT);
+  const errors: ParseError[] = [];
+  const data: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length) {
+    const first = errors[0];
+    const { line, column } = lineColumn(text, first.offset);
+    const truncated = first.offset >= text.trimEnd().length;
+    const what = SYNTAX[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error);
+    throw new BaselineFileError(file, line, column, '(document)', truncated ? `the JSON ends early (${text.length} bytes): the file is truncated` : `not valid JSON: ${what}`, HINT_CORRUPT);
   }
   const locateIssues = (issues: Array<{ path: ReadonlyArray<PropertyKey>; message: string }>, hint: string): never => {
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
     const first = issues[0];
-    const pos = locate(doc, lc, first.path);
+    const pos = lineColumn(text, offsetOf(text, first.path));
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => formatPath(i.path)).join(', ')}${issues.length > 4 ? ', ...' : ''})` : '';
     throw new BaselineFileError(file, pos.line, pos.column, formatPath(first.path), `${first.message}${more}`, hint);
   };
