@@ -227,13 +227,17 @@ describe('verdicts on hand-made runs', () => {
     expect(metric(v0, 'p50 latency').status).toBe('regression');
   });
 
-  it('a history of three sessions learns its drift and pools it with the prior', () => {
+  it('a history of three sessions learns its drift and uses its 90% upper bound', () => {
     const offsets = [1, 1.1, 0.92];
     const baseline = offsets.flatMap((o) => side(8, 1.2 * o, 6));
     const baselineSessions = offsets.flatMap((_, i) => new Array<string>(8).fill(`s${i}`));
     const v = evaluateGate({ design: 'history', baseline, baselineSessions, current: side(8, 1.2, 6) }, S);
-    expect(v.drift!.source).toMatch(/p50: learned from 3 sessions \(0\.0\d+\) pooled with the prior \(0\.020, weight 2\)/);
-    expect(v.drift!.lnP50).toBeGreaterThan(0.02);
+    // Session means of ln p50 differ by about 0.09: the estimate is near that, the bound (2 df: x sqrt(2/0.21)) about three times it.
+    const m = /p50: learned from 3 sessions \(estimate (0\.\d+), 90% upper bound (0\.\d+) used\)/.exec(v.drift!.source)!;
+    expect(Number(m[1])).toBeGreaterThan(0.06);
+    expect(Number(m[1])).toBeLessThan(0.12);
+    expect(Number(m[2]) / Number(m[1])).toBeGreaterThan(2.8);
+    expect(v.drift!.lnP50).toBeCloseTo(Number(m[2]), 3);
   });
 
   it('the same inputs always give the same verdict (seeded bootstrap)', () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { pairedShiftEstimate, rankSumTest, shiftEstimate, signedRankTest } from '../../harness/analysis/gate/rank.ts';
 import { normalQuantile } from '../../harness/analysis/gate/normal.ts';
+import { tQuantile } from '../../harness/analysis/gate/gate.ts';
 
 function choose(n: number, k: number): number {
   let r = 1;
@@ -151,5 +152,13 @@ describe('normal quantile', () => {
     expect(normalQuantile(0.95)).toBeCloseTo(1.644854, 4);
     expect(normalQuantile(0.9975)).toBeCloseTo(2.807034, 4);
     expect(normalQuantile(0.5)).toBeCloseTo(0, 6);
+  });
+
+  it('Student t quantiles (Cornish-Fisher) match the tables where the gate uses them', () => {
+    expect(tQuantile(0.9975, 16)).toBeCloseTo(3.2519, 3);
+    expect(tQuantile(0.95, 16)).toBeCloseTo(1.7459, 3);
+    expect(tQuantile(0.975, 10)).toBeCloseTo(2.2281, 3);
+    expect(Math.abs(tQuantile(0.9975, 8) / 3.8325 - 1)).toBeLessThan(0.002);
+    expect(tQuantile(0.95, Infinity)).toBeCloseTo(1.6449, 4);
   });
 });

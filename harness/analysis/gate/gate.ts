@@ -11,7 +11,7 @@
 // (the estimate passes a relative and an absolute floor). Every metric states the minimum detectable effect
 // of the settings and noise at hand; when that is above what the gate promises to see, the metric is
 // inconclusive rather than passed. Pure: run samples in, verdict out.
-import { median, sampleStandardDeviation } from 'simple-statistics';
+import { chiSquaredDistributionTable, median, sampleStandardDeviation } from 'simple-statistics';
 import { seededRandom } from '../../lib/random.ts';
 import { normalQuantile } from './normal.ts';
 import { pairedShiftEstimate, rankSumTest, shiftEstimate, signedRankTest, type RankTestResult, type ShiftEstimate } from './rank.ts';
@@ -99,6 +99,20 @@ const Z = (p: number): number => {
   if (z === undefined) zCache.set(p, (z = normalQuantile(p)));
   return z;
 };
+/**
+ * Student t quantile by the Cornish-Fisher expansion around the normal one (Abramowitz-Stegun 26.7.5);
+ * within 1% of the exact value for df >= 5 and 0.2% for df >= 8 at the levels used here.
+ */
+export function tQuantile(p: number, df: number): number {
+  const z = Z(p);
+  if (!Number.isFinite(df)) return z;
+  const v = Math.max(df, 1);
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  const z7 = z ** 7;
+  return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3);
+}
+
 /** Asymptotic relative efficiency of the Wilcoxon tests against the t-test under normal noise (3/pi). */
 const WILCOXON_ARE = 3 / Math.PI;
 
@@ -123,6 +137,43 @@ function pooledSd(groups: number[][]): number {
   return df > 0 ? Math.sqrt(ss / df) : NaN;
 }
 
+/** Pooled robust spread: 1.4826 x the median absolute deviation from each group's median (NaN below 6 values). */
+function robustSd(groups: number[][]): number {
+  const dev: number[] = [];
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    const m = median(g);
+    for (const x of g) dev.push(Math.abs(x - m));
+  }
+  return dev.length >= 6 ? 1.4826 * median(dev) : NaN;
+}
+
+/**
+ * Lag-1 autocorrelation of runs in time order, pooled over sessions (deviations from each session's mean),
+ * clamped to [0, 0.8]: a negative estimate from a few runs is noise, and beyond 0.8 the runs carry little
+ * separate evidence at all.
+ */
+export function lag1(sessions: number[][]): number {
+  let num = 0;
+  let den = 0;
+  for (const g of sessions) {
+    if (g.length < 3) continue;
+    const m = g.reduce((s, x) => s + x, 0) / g.length;
+    for (let i = 0; i < g.length; i++) {
+      den += (g[i] - m) ** 2;
+      if (i > 0) num += (g[i] - m) * (g[i - 1] - m);
+    }
+  }
+  return den > 0 ? Math.min(0.8, Math.max(0, num / den)) : 0;
+}
+
+/** Variance of the mean of n AR(1) runs with lag-1 correlation r, over that of n independent ones. */
+export function arInflation(r: number, n: number): number {
+  let g = 1;
+  for (let j = 1; j < n; j++) g += 2 * (1 - j / n) * r ** j;
+  return g;
+}
+
 function groupBy<T>(xs: T[], key: (x: T, i: number) => string): T[][] {
   const m = new Map<string, T[]>();
   xs.forEach((x, i) => {
@@ -134,27 +185,39 @@ function groupBy<T>(xs: T[], key: (x: T, i: number) => string): T[][] {
   return [...m.values()];
 }
 
-/** Session drift (standard deviation, on the test's scale) learned from a history of sessions. */
-export function learnedDrift(values: number[], sessions: string[]): { sd: number; sessions: number } {
+/**
+ * Session drift (standard deviation of a session's offset, on the test's scale) learned from a history:
+ * the point estimate, and a 90% upper confidence bound, because a spread read from 3-5 session means is
+ * itself very uncertain and an underestimate would make the gate cry wolf.
+ */
+export function learnedDrift(values: number[], sessions: string[]): { sd: number; upper: number; sessions: number } {
   const groups = groupBy(values, (_, i) => sessions[i]).filter((g) => g.length >= 2);
-  if (groups.length < 2) return { sd: NaN, sessions: groups.length };
+  if (groups.length < 2) return { sd: NaN, upper: NaN, sessions: groups.length };
   const means = groups.map((g) => g.reduce((s, x) => s + x, 0) / g.length);
   const within = pooledSd(groups);
   const meanSize = groups.reduce((s, g) => s + g.length, 0) / groups.length;
   // Method of moments: the spread of session means minus what within-session noise alone would give.
-  const between = sampleStandardDeviation(means) ** 2 - (within * within) / meanSize;
-  return { sd: Math.sqrt(Math.max(0, between)), sessions: groups.length };
+  const spread = sampleStandardDeviation(means) ** 2;
+  const noise = (within * within) / meanSize;
+  const df = groups.length - 1;
+  const chiLow = chiSquaredLower10(df);
+  return { sd: Math.sqrt(Math.max(0, spread - noise)), upper: Math.sqrt(Math.max(0, (spread * df) / chiLow - noise)), sessions: groups.length };
 }
 
-/** The drift allowed for: the prior until the history has enough sessions, then both pooled by weight. */
-export function driftFor(prior: number, learned: { sd: number; sessions: number }, s: GateSettings): { sd: number; source: string } {
-  if (!(learned.sessions >= s.minSessionsToLearn) || !Number.isFinite(learned.sd)) {
+/** 10% lower quantile of chi-square with df degrees of freedom (simple-statistics' table to df 30, then Wilson-Hilferty). */
+function chiSquaredLower10(df: number): number {
+  const row = (chiSquaredDistributionTable as unknown as Record<number, Record<string, number> | undefined>)[df];
+  if (row) return row['0.9'];
+  const z = -1.281552;
+  return df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3;
+}
+
+/** The drift allowed for: the prior until the history has enough sessions, then its own 90% upper bound. */
+export function driftFor(prior: number, learned: { sd: number; upper: number; sessions: number }, s: GateSettings): { sd: number; source: string } {
+  if (!(learned.sessions >= s.minSessionsToLearn) || !Number.isFinite(learned.upper)) {
     return { sd: prior, source: `prior (history has ${learned.sessions} session${learned.sessions === 1 ? '' : 's'}; learned from ${s.minSessionsToLearn})` };
   }
-  const v = learned.sessions - 1;
-  const v0 = s.driftPriorSessions;
-  const sd = Math.sqrt((v * learned.sd ** 2 + v0 * prior ** 2) / (v + v0));
-  return { sd, source: `learned from ${learned.sessions} sessions (${learned.sd.toFixed(3)}) pooled with the prior (${prior.toFixed(3)}, weight ${v0})` };
+  return { sd: learned.upper, source: `learned from ${learned.sessions} sessions (estimate ${learned.sd.toFixed(3)}, 90% upper bound ${learned.upper.toFixed(3)} used)` };
 }
 
 interface Prepared {
@@ -225,7 +288,7 @@ function continuousVerdict(input: GateInput, spec: ContinuousSpec, s: GateSettin
     // Every run of both sides shows the same value (typically: no errors, or exactly the target rate).
     const lv = level0(spec, p);
     const minP = p.kind === 'paired' ? 2 ** -p.d.length : 1 / binom(nb + nc, nc);
-    const mde = detectable(spec, s, lv, (countingFloor(spec, input, lv) * Math.sqrt(1 / nb + 1 / nc)) / Math.sqrt(WILCOXON_ARE), minP, input.design);
+    const mde = detectable(spec, s, lv, (countingFloor(spec, input, lv) * Math.sqrt(1 / nb + 1 / nc)) / Math.sqrt(WILCOXON_ARE), minP, input.design, Infinity);
     const zero: Effect = { absolute: 0, absoluteLo: 0, absoluteHi: 0, relative: 0, relativeLo: 0, relativeHi: 0, coverage: 1, method: 'all runs equal' };
     const status = mustDetectMissed(spec, mde, lv) ? 'inconclusive' : 'pass';
     return { ...base, status, effect: zero, p: 1, test: 'all runs equal: no test needed', mde, detail: `every run of both sides: ${spec.unit === 'ms' ? `${base.baseline} ms` : `${((base.baseline ?? 0) * 100).toFixed(2)}%`}; ${mde.text}` };
@@ -235,15 +298,28 @@ function continuousVerdict(input: GateInput, spec: ContinuousSpec, s: GateSettin
   const level = base.baseline ?? NaN;
   const rawSd = paired ? sampleStandardDeviation(p.d) : pooledSd([...groupBy(p.b, (_, i) => p.bSessions[i]), p.c]);
   const sd = Math.max(Number.isFinite(rawSd) ? rawSd : 0, countingFloor(spec, input, level));
-  const se = (sd * (paired ? Math.sqrt(1 / p.d.length) : Math.sqrt(1 / nb + 1 / nc))) / Math.sqrt(WILCOXON_ARE);
+  let spread = paired ? Math.sqrt(1 / p.d.length) : Math.sqrt(1 / nb + 1 / nc);
+  if (input.design === 'history') {
+    // Consecutive runs of one session share part of the machine's state (lag-1 correlation r), so a
+    // session's mean varies more than sd^2/n: inflate each side by the AR(1) factor of its session length.
+    const groupsB = groupBy(p.b, (_, i) => p.bSessions[i]);
+    const r = lag1([...groupsB, p.c]);
+    const kB = nb / groupsB.length;
+    spread = Math.sqrt(arInflation(r, kB) / nb + arInflation(r, nc) / nc);
+  }
+  const se = (sd * spread) / Math.sqrt(WILCOXON_ARE);
   // A stored baseline comes from other sessions: the difference carries the current session's drift and
   // the baseline's (averaged over its sessions). Interleaved sides share one session: no drift.
   const sessionsB = new Set(p.bSessions).size || 1;
   const driftDiff = input.design === 'history' ? driftSd * Math.sqrt(1 + 1 / sessionsB) : 0;
   const total = Math.hypot(driftDiff, se);
   // The exact rank test runs on current runs moved back by this allowance; it then rejects about when the
-  // shift exceeds z(1-alpha) x total, i.e. at level alpha with the drift counted as noise.
-  const margin = Z(1 - s.alpha) * (total - se);
+  // shift exceeds z(1-alpha) x total, i.e. at level alpha with the drift counted as noise. The rank test's
+  // own threshold follows the bulk of the runs, not an outlier run that inflates the sample SD, so the
+  // allowance uses the robust (MAD) spread when it is smaller: a larger allowance, never a smaller one.
+  const robust = paired ? robustSd([p.d]) : robustSd([...groupBy(p.b, (_, i) => p.bSessions[i]), p.c]);
+  const seTest = Number.isFinite(robust) ? Math.min(se, (Math.max(robust, countingFloor(spec, input, level)) * spread) / Math.sqrt(WILCOXON_ARE)) : se;
+  const margin = Z(1 - s.alpha) * (Math.hypot(driftDiff, seTest) - seTest);
   // Tests run on the oriented scale: positive = worse.
   let worse: RankTestResult;
   let better: RankTestResult;
@@ -267,7 +343,8 @@ function continuousVerdict(input: GateInput, spec: ContinuousSpec, s: GateSettin
   const pBetter = better.pLess;
   const materialWorse = isMaterial(spec, change, sign);
   const materialBetter = isMaterial(spec, change, -sign);
-  const mde = detectable(spec, s, level, total, worse.minPGreater, input.design);
+  const df = paired ? p.d.length - 1 : nb + nc - new Set(p.bSessions).size - 1;
+  const mde = detectable(spec, s, level, total, worse.minPGreater, input.design, df);
   const driftAllowance = input.design === 'history' ? toUnit(spec, margin, level) : null;
   const row: MetricVerdict = { ...base, effect, p: pWorse, test, driftAllowance, mde };
   const changeText = `${fmtIn(spec.unit, change.abs)}${change.rel !== null ? ` (${fmtPct(change.rel)})` : ''}`;
@@ -398,14 +475,15 @@ function mustDetectMissed(spec: ContinuousSpec, mde: DetectableEffect, level: nu
  * the run counts at the Wilcoxon test's efficiency (3/pi), and the session drift of a stored baseline. Never
  * below the material floors plus z(power) x total (a change must also look material to be flagged).
  */
-function detectable(spec: ContinuousSpec, s: GateSettings, level: number, total: number, minP: number, design: GateInput['design']): DetectableEffect {
+function detectable(spec: ContinuousSpec, s: GateSettings, level: number, total: number, minP: number, design: GateInput['design'], df: number): DetectableEffect {
   const what = `${spec.metric.replace(' latency', '')} ${spec.worse === 'higher' ? 'increase' : 'drop'}`;
   const tail = `${(s.power * 100).toFixed(0)}% power, alpha ${(s.alpha * 100).toFixed(2)}%`;
   if (minP > s.alpha) {
     return { absolute: Infinity, relative: null, text: `this gate cannot flag any ${what} with so few runs (smallest possible p = ${minP.toPrecision(2)} > alpha ${s.alpha}; needs ${minRunsText(design, s.alpha, s.interleavedTest === 'signed-rank')})` };
   }
-  const zA = Z(1 - s.alpha);
-  const zB = Z(s.power);
+  // The spread is estimated from few runs: Student t quantiles instead of normal ones (df of the spread).
+  const zA = tQuantile(1 - s.alpha, df);
+  const zB = tQuantile(s.power, df);
   const se = total;
   const stat = (zA + zB) * total;
   const rule = spec.rule;

@@ -11,6 +11,7 @@
 import { median, medianAbsoluteDeviation, sampleCorrelation, sampleStandardDeviation } from 'simple-statistics';
 import { standardNormal } from '../../lib/random.ts';
 import type { RunSample } from './sample.ts';
+import { arInflation } from './gate.ts';
 
 export interface VarianceModel {
   /** How and when the parameters were measured (dates, commit, machine, command, caveats). */
@@ -87,11 +88,12 @@ export function fitVarianceModel(runs: RunSample[], sessions: string[], measured
   const correlation = inl50.length >= 3 ? clamp(sampleCorrelation(inl50, inl99), -0.95, 0.95) : 0;
   const lag1 = lag.length >= 3 ? clamp(sampleCorrelation(lag.map((p) => p[0]), lag.map((p) => p[1])), 0, 0.9) : 0;
   // Session drift from the spread of session medians, minus what within-session noise gives a median of
-  // a session's size (a median's variance is about pi/2 times a mean's).
+  // a session's size (a median's variance is about pi/2 times a mean's, and consecutive runs are
+  // correlated: the AR(1) inflation of the simulator, so that fitting and simulating agree).
   const driftOf = (meds: number[], total: number) => {
     if (meds.length < 2) return 0;
     const k = median(sizes);
-    return Math.sqrt(Math.max(0, sampleStandardDeviation(meds) ** 2 - ((Math.PI / 2) * total * total) / k));
+    return Math.sqrt(Math.max(0, sampleStandardDeviation(meds) ** 2 - ((Math.PI / 2) * total * total * arInflation(lag1, k)) / k));
   };
   const req = use.reduce((s, { r }) => s + r.requests, 0);
   const ratios = use.map(({ r }) => (r.targetRps > 0 ? r.achievedRps / r.targetRps : 1));
