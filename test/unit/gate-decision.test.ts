@@ -240,6 +240,16 @@ describe('verdicts on hand-made runs', () => {
     expect(v.drift!.lnP50).toBeCloseTo(Number(m[2]), 3);
   });
 
+  it('signed-rank over pairs (option): catches +1 ms with 10 pairs, and needs 9 pairs before it can flag anything', () => {
+    const paired = { ...S, interleavedTest: 'signed-rank' as const };
+    const v = evaluateGate(pair(side(10, 1.2, 6), side(10, 2.2, 7)), paired);
+    expect(metric(v, 'p50 latency').status).toBe('regression');
+    expect(metric(v, 'p50 latency').test).toMatch(/^Wilcoxon signed-rank over 10 interleaved pairs/);
+    const few = evaluateGate(pair(side(8, 1.2, 6), side(8, 2.2, 7)), paired);
+    expect(metric(few, 'p50 latency').status).toBe('inconclusive');
+    expect(metric(few, 'p50 latency').mde!.text).toMatch(/smallest possible p = 0\.0039 > alpha 0\.0025; needs 9 pairs/);
+  });
+
   it('the same inputs always give the same verdict (seeded bootstrap)', () => {
     const b = side(10, 1.2, 6, { errors: 1 });
     const c = side(10, 1.2, 6, { errors: 3 });
