@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync, statSync } from '
 import { join, basename } from 'node:path';
 import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { readResult } from '../harness/report/store.ts';
+import { readResult } from '../harness/result/store.ts';
 import { runSample, type RunSample } from '../harness/analysis/gate/sample.ts';
 import { fitVarianceModel, type VarianceModel } from '../harness/analysis/gate/variance-model.ts';
 import { simulateGate, wilson, type SimDesign, type SimOutcome } from '../harness/analysis/gate/simulate.ts';

@@ -2,7 +2,7 @@
 // brute-force enumeration written independently here.
 import { describe, expect, it } from 'vitest';
 import { pairedShiftEstimate, rankSumTest, shiftEstimate, signedRankTest } from '../../harness/analysis/gate/rank.ts';
-import { normalQuantile } from '../../harness/analysis/gate/normal.ts';
+import { normalQuantile } from '../../harness/analysis/stats.ts';
 import { tQuantile } from '../../harness/analysis/gate/gate.ts';
 
 function choose(n: number, k: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judge, type ValidityInput } from '../../harness/load/builtin/validity.ts';
-import { normalQuantile } from '../../harness/analysis/gate/normal.ts';
+import { normalQuantile } from '../../harness/analysis/stats.ts';
 
 const good: ValidityInput = { closedModel: false, targetRps: 1000, achievedRps: 1000, scheduled: 10_000, errors: 0, late: 0, unsent: 0, maxSendLagMs: 0.5, driverCpuPercent: 40, interrupted: false };
 

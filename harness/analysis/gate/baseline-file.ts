@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UserError } from '../../lib/errors.ts';
 import type { RunResult } from '../../result/types.ts';
 import { resultIssues } from '../../result/schema.ts';
-import { formatPath } from '../../scenario/diagnostics.ts';
+import { formatPath } from '../../lib/diagnostics.ts';
 import { runMetadata, type RunMetadata } from './metadata.ts';
 import { runSample, type RunSample } from './sample.ts';
 

@@ -13,7 +13,7 @@
 // inconclusive rather than passed. Pure: run samples in, verdict out.
 import { chiSquaredDistributionTable, median, sampleStandardDeviation } from 'simple-statistics';
 import { seededRandom } from '../../lib/random.ts';
-import { normalQuantile } from './normal.ts';
+import { normalQuantile } from '../stats.ts';
 import { pairedShiftEstimate, rankSumTest, shiftEstimate, signedRankTest, type RankTestResult, type ShiftEstimate } from './rank.ts';
 import type { RunSample } from './sample.ts';
 import { DEFAULT_GATE_SETTINGS, type GateSettings, type MetricRule } from './settings.ts';
