@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseStrictYaml } from '../scenario/strict-yaml.ts';
-import { formatDiagnostic, type LocatedDiagnostic } from '../scenario/diagnostics.ts';
+import { closest, formatDiagnostic, type LocatedDiagnostic } from '../scenario/diagnostics.ts';
 import { UserError } from '../lib/errors.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -124,15 +124,58 @@ export interface ManifestLoad {
   diagnostics: LocatedDiagnostic[];
 }
 
+/** Keys a mapping at `path` accepts (the scenario loader's helper does not walk records such as `tools`). */
+function allowedKeysAt(path: ReadonlyArray<PropertyKey>, raw: unknown): string[] {
+  let s: any = manifestSchema;
+  let d: any = raw;
+  for (let i = 0; i <= path.length; i++) {
+    while (s?._zod?.def?.type === 'pipe' || s?._zod?.def?.type === 'optional') s = s._zod.def.in ?? s._zod.def.innerType;
+    if (s?._zod?.def?.type === 'union' && s._zod.def.discriminator) {
+      const disc = s._zod.def.discriminator;
+      s = s._zod.def.options.find((o: any) => o._zod.def.shape?.[disc]?._zod.def.values?.includes(d?.[disc]));
+    }
+    if (i === path.length) break;
+    const def = s?._zod?.def;
+    if (def?.type === 'object') s = def.shape[path[i] as string];
+    else if (def?.type === 'record') s = def.valueType;
+    else if (def?.type === 'array') s = def.element;
+    else return [];
+    d = d?.[path[i] as any];
+  }
+  return s?._zod?.def?.type === 'object' ? Object.keys(s._zod.def.shape) : [];
+}
+
 /** Parses manifest text; never throws. `file` is only used in the diagnostics. */
 export function parseManifest(source: string, file: string): ManifestLoad {
   const r = parseStrictYaml(source, file, manifestSchema, { startFrom: 'infra/tools/tools.yaml', formatRef: 'the header of infra/tools/tools.yaml' });
-  // The generic union message speaks of scenario hops; say what a source or check type is instead.
-  const diagnostics = r.diagnostics.map((d) =>
-    d.code === 'schema-invalid_union' && /\.(source|checks\.[^.]+)$|^checks\.[^.]+$/.test(d.field)
-      ? { ...d, message: 'unknown or missing "type"', hint: d.field.endsWith('.source') ? `source types: ${SOURCE_TYPES.join(', ')}` : 'check types: command, docker, aws-credentials' }
-      : d,
-  );
+  let raw: unknown;
+  try {
+    raw = r.doc.toJS();
+  } catch {
+    raw = undefined;
+  }
+  // The shared explanations speak of scenario hops and do not see inside records: say what a manifest means.
+  const diagnostics = r.diagnostics.map((d) => {
+    const segs = d.field.split('.');
+    if (d.code === 'schema-invalid_union' && d.field.endsWith('.type')) {
+      const near = /did you mean "[^"]+"\? /.exec(d.hint)?.[0] ?? '';
+      const isSource = segs[0] === 'tools';
+      const given = /"([^"]*)"/.exec(d.message)?.[1];
+      return {
+        ...d,
+        message: given === undefined ? 'missing "type"' : `unknown ${isSource ? 'source' : 'check'} type "${given}"`,
+        hint: near + (isSource ? `source types: ${SOURCE_TYPES.join(', ')}` : 'check types: command, docker, aws-credentials'),
+      };
+    }
+    if (d.code === 'schema-unrecognized_keys') {
+      const key = segs[segs.length - 1];
+      const allowed = allowedKeysAt(segs.slice(0, -1), raw);
+      const near = closest(key, allowed);
+      return { ...d, hint: (near ? `did you mean "${near}"? ` : '') + (allowed.length ? `allowed keys here: ${allowed.join(', ')}` : 'remove it') };
+    }
+    if (d.message === 'undefined is not allowed here') return { ...d, message: 'required field is missing', hint: d.hint.replace(/^use/, 'add it with') };
+    return d;
+  });
   return { manifest: r.data, diagnostics };
 }
 

@@ -108,22 +108,22 @@ function runVersionCommand(bin: string, args: string[], timeoutMs = 15_000): str
 // Version probes, remembered per (file, size, mtime) in this process and on disk beside the tools.
 type ProbeCache = Record<string, { key: string; version: string | null }>;
 const memory = new Map<string, string | null>();
-function probeCacheFile(): string {
-  return path.join(toolsRoot(), '.version-probes.json');
+function probeCacheFile(env: NodeJS.ProcessEnv): string {
+  return path.join(toolsRoot(env), '.version-probes.json');
 }
-function readProbeCache(): ProbeCache {
+function readProbeCache(env: NodeJS.ProcessEnv): ProbeCache {
   try {
-    return JSON.parse(readFileSync(probeCacheFile(), 'utf8')) as ProbeCache;
+    return JSON.parse(readFileSync(probeCacheFile(env), 'utf8')) as ProbeCache;
   } catch {
     return {};
   }
 }
-function writeProbeCache(c: ProbeCache): void {
+function writeProbeCache(c: ProbeCache, env: NodeJS.ProcessEnv): void {
   try {
-    mkdirSync(toolsRoot(), { recursive: true });
-    const tmp = `${probeCacheFile()}.${process.pid}`;
+    mkdirSync(toolsRoot(env), { recursive: true });
+    const tmp = `${probeCacheFile(env)}.${process.pid}`;
     writeFileSync(tmp, JSON.stringify(c));
-    renameSync(tmp, probeCacheFile());
+    renameSync(tmp, probeCacheFile(env));
   } catch {
     /* a read-only cache only costs a probe next time */
   }
@@ -143,7 +143,7 @@ export function versionCommandFor(binPath: string, spec: BinarySpec): { file: st
 }
 
 /** The version a binary prints (null when it does not run or prints no version); remembered per file+mtime. */
-export function probeVersion(binPath: string, spec: BinarySpec): string | null {
+export function probeVersion(binPath: string, spec: BinarySpec, env: NodeJS.ProcessEnv = process.env): string | null {
   let key: string;
   try {
     const st = statSync(binPath);
@@ -153,7 +153,7 @@ export function probeVersion(binPath: string, spec: BinarySpec): string | null {
   }
   const memKey = `${binPath}|${key}`;
   if (memory.has(memKey)) return memory.get(memKey)!;
-  const disk = readProbeCache();
+  const disk = readProbeCache(env);
   if (disk[binPath]?.key === key) {
     memory.set(memKey, disk[binPath].version);
     return disk[binPath].version;
@@ -163,7 +163,7 @@ export function probeVersion(binPath: string, spec: BinarySpec): string | null {
   const version = out === null ? null : parseVersion(out, cmd.regex);
   memory.set(memKey, version);
   // Only versions are kept on disk: a probe that failed (a timeout on a loaded machine) is retried next time.
-  if (version !== null) writeProbeCache({ ...readProbeCache(), [binPath]: { key, version } });
+  if (version !== null) writeProbeCache({ ...readProbeCache(env), [binPath]: { key, version } }, env);
   return version;
 }
 
@@ -199,7 +199,7 @@ export function locate(binary: string, env: NodeJS.ProcessEnv = process.env): Lo
   if (!('distribution' in spec)) {
     for (const p of onPath(binary, env)) {
       if (isInsideToolsRoot(p, env)) continue;
-      if (versionMatches(probeVersion(p, spec), entry.version)) return { path: p, origin: 'path' };
+      if (versionMatches(probeVersion(p, spec, env), entry.version)) return { path: p, origin: 'path' };
     }
   }
   const c = cachedBinary(ref, env);
@@ -291,7 +291,7 @@ export async function toolStatus(name: string, env: NodeJS.ProcessEnv = process.
   if (ref.entry.source.type !== 'debian' && !('distribution' in ref.spec)) {
     for (const p of onPath(name, env)) {
       if (isInsideToolsRoot(p, env) || p === hit?.path) continue;
-      const v = probeVersion(p, ref.spec);
+      const v = probeVersion(p, ref.spec, env);
       if (!versionMatches(v, ref.entry.version)) {
         wrong ??= { path: p, version: v };
         notes.push(`${p} on PATH is ${v ?? 'of unknown version'}, needed ${ref.entry.version}: ignored`);
@@ -299,7 +299,7 @@ export async function toolStatus(name: string, env: NodeJS.ProcessEnv = process.
     }
   }
   if (hit) {
-    const version = probeVersion(hit.path, ref.spec);
+    const version = probeVersion(hit.path, ref.spec, env);
     if (versionMatches(version, ref.entry.version)) {
       return { ...base, state: 'ok', found: true, version, path: hit.path, source: hit.origin, notes };
     }
