@@ -206,9 +206,9 @@ function listMatching(dir: string, glob: string, exclude: string[]): string[] {
   return readdirSync(dir).filter((f) => re.test(f) && !exclude.includes(f) && statSync(path.join(dir, f)).isFile()).sort();
 }
 
-/** Each copied file must be YAML whose documents are Kubernetes objects; Gateway API bundles must carry the pin. */
-function verifyCrdFiles(tool: string, entry: ToolEntry, tmp: string, files: string[], logFile: string, next: string): number {
-  let crds = 0;
+/** Each copied file must be YAML whose documents are Kubernetes objects; Gateway API CRDs must carry the pin. */
+function verifyObjectFiles(tool: string, entry: ToolEntry, tmp: string, files: string[], logFile: string, next: string): Record<string, number> {
+  const kinds: Record<string, number> = {};
   for (const rel of files) {
     const docs = parseAllDocuments(readFileSync(path.join(tmp, rel), 'utf8'));
     for (const d of Array.isArray(docs) ? docs : [docs]) {
@@ -216,15 +216,14 @@ function verifyCrdFiles(tool: string, entry: ToolEntry, tmp: string, files: stri
       const o = d.toJS() as { apiVersion?: string; kind?: string; metadata?: { annotations?: Record<string, string> } } | null;
       if (o === null) continue;
       if (!o.apiVersion || !o.kind) throw new InstallError(tool, 'verify', `${rel}: a document without apiVersion/kind`, logFile, next);
-      if (o.kind !== 'CustomResourceDefinition') continue;
-      crds++;
-      const bundle = o.metadata?.annotations?.['gateway.networking.k8s.io/bundle-version'];
+      kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+      const bundle = o.kind === 'CustomResourceDefinition' ? o.metadata?.annotations?.['gateway.networking.k8s.io/bundle-version'] : undefined;
       if (bundle !== undefined && bundle !== `v${entry.version}`) throw new InstallError(tool, 'verify', `${rel}: bundle-version ${bundle}, the manifest pins v${entry.version}`, logFile, next);
     }
   }
-  if (!crds) throw new InstallError(tool, 'verify', 'no CustomResourceDefinition among the copied files', logFile, next);
-  appendFileSync(logFile, `\nverified ${files.length} files, ${crds} CustomResourceDefinitions\n`);
-  return crds;
+  if (!Object.keys(kinds).length) throw new InstallError(tool, 'verify', 'no Kubernetes object among the copied files', logFile, next);
+  appendFileSync(logFile, `\nverified ${files.length} files: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+  return kinds;
 }
 
 function goModDownload(tool: string, module: string, version: string, o: Parameters<typeof run>[4], tmp: string): Promise<string> {
@@ -336,8 +335,8 @@ export async function installTool(tool: string, o: InstallOptions): Promise<{ se
           }
         }
         rmSync(path.join(tmp, 'bin'), { recursive: true, force: true });
-        const crds = verifyCrdFiles(tool, entry, tmp, files, logFile, next);
-        writeFileSync(path.join(tmp, 'files.json'), JSON.stringify({ module: `${s.module}@${s.moduleVersion}`, crds, files }, null, 2));
+        const kinds = verifyObjectFiles(tool, entry, tmp, files, logFile, next);
+        writeFileSync(path.join(tmp, 'files.json'), JSON.stringify({ module: `${s.module}@${s.moduleVersion}`, kinds, files }, null, 2));
         break;
       }
       case 'debian':

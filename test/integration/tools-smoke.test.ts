@@ -101,7 +101,7 @@ await describeWithTools(['egctl'], 'egctl', ({ egctl }) => {
   });
 });
 
-await describeWithTools(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'gateway-api-crds', 'envoy-gateway-crds', 'aws-load-balancer-controller-crds'], 'a control plane on loopback', (bins) => {
+await describeWithTools(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kwok-stages', 'gateway-api-crds', 'envoy-gateway-crds', 'aws-load-balancer-controller-crds'], 'a control plane on loopback', (bins) => {
   const token = 'lab-smoke-token';
   let api = '';
   let kubeconfig = '';
@@ -186,7 +186,9 @@ await describeWithTools(['etcd', 'kube-apiserver', 'kube-controller-manager', 'k
   });
 
   it('kwok makes a fake node Ready', async () => {
-    const kwok = start('kwok', bins.kwok, ['--kubeconfig', kubeconfig, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--node-ip=10.244.0.1', '--server-address=127.0.0.1:0']);
+    // kwok's own default stages, from its module (kwok refuses to start without stages).
+    const stages = ['node', 'pod'].flatMap((d) => readdirSync(path.join(bins['kwok-stages'], d)).map((f) => path.join(bins['kwok-stages'], d, f)));
+    const kwok = start('kwok', bins.kwok, ['--kubeconfig', kubeconfig, ...stages.flatMap((f) => ['--config', f]), '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--node-ip=10.244.0.1', '--server-address=127.0.0.1:0']);
     const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'kwok-node-0', annotations: { 'kwok.x-k8s.io/node': 'fake' }, labels: { type: 'kwok' } }, spec: { taints: [{ key: 'kwok.x-k8s.io/node', value: 'fake', effect: 'NoSchedule' }] } };
     const r = await call('/api/v1/nodes', { method: 'POST', body: node });
     expect(r.status, await r.clone().text()).toBe(201);

@@ -58,7 +58,7 @@ describe('the shipped manifest (infra/tools/tools.yaml)', () => {
 
   it('sources nothing can install say why and what the lab does instead', () => {
     const unavailable = Object.entries(m.tools).filter(([, t]) => t.source.type === 'unavailable');
-    expect(unavailable.map(([n]) => n).sort()).toEqual(['aws-gateway-controller-crds', 'k6-operator-crds']);
+    expect(unavailable.map(([n]) => n).sort()).toEqual(['aws-gateway-controller-crds', 'k6-operator-crds', 'localstack']);
     for (const [, t] of unavailable) if (t.source.type === 'unavailable') expect(t.source.instead.length).toBeGreaterThan(20);
   });
 });
