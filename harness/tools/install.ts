@@ -63,7 +63,7 @@ export interface InstallReport {
 // ---------------------------------------------------------------------------------------------------------------
 // Interruption: the child of the running step is killed with its process group and the temp folder removed.
 
-let current: { child?: ChildProcess; tmp?: string } = {};
+let current: { child?: ChildProcess; tmp?: string; gentle?: boolean } = {};
 let interrupted = false;
 
 function onSignal(sig: NodeJS.Signals): void {
@@ -72,7 +72,9 @@ function onSignal(sig: NodeJS.Signals): void {
   const { child, tmp } = current;
   if (child?.pid) {
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      // A build is killed outright (its output is thrown away); apt-get/dpkg get the SIGINT the terminal
+      // would have sent them, so they stop where the package database stays consistent.
+      process.kill(-child.pid, current.gentle ? 'SIGINT' : 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -123,13 +125,14 @@ function tailOf(file: string, lines = 25): string {
 }
 
 /** Runs one step with output into the log; rejects with InstallError naming the step. */
-function run(tool: string, step: string, file: string, args: string[], o: { cwd?: string; env: NodeJS.ProcessEnv; logFile: string; next: string; heartbeatS: number; log: (l: string) => void }): Promise<void> {
+function run(tool: string, step: string, file: string, args: string[], o: { cwd?: string; env: NodeJS.ProcessEnv; logFile: string; next: string; heartbeatS: number; log: (l: string) => void; gentle?: boolean }): Promise<void> {
   appendFileSync(o.logFile, `\n$ ${[file, ...args].join(' ')}${o.cwd ? `   (in ${o.cwd})` : ''}\n`);
   return new Promise((resolve, reject) => {
     const fd = openAppend(o.logFile);
     // Own process group, so an interrupt can end the whole build (go spawns compilers and linkers).
     const child = spawn(file, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', fd, fd], detached: true });
     current.child = child;
+    current.gentle = o.gentle;
     const started = Date.now();
     const beat = setInterval(() => o.log(`  ... ${tool}: ${step} still running (${Math.round((Date.now() - started) / 1000)} s)`), o.heartbeatS * 1000);
     const finish = (err: InstallError | null) => {
@@ -401,7 +404,7 @@ async function installDebian(tools: string[], o: InstallOptions, report: Install
   const next = `run it by hand to see apt's own message: apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
   const started = Date.now();
   o.log(`installing Debian packages: ${pkgs.join(' ')} (apt-get update once, then apt-get install)`);
-  const ro = { env: aptEnv, logFile, next, heartbeatS: o.heartbeatS ?? 60, log: o.log };
+  const ro = { env: aptEnv, logFile, next, heartbeatS: o.heartbeatS ?? 60, log: o.log, gentle: true };
   try {
     await run('apt-get', 'apt-get update', 'apt-get', ['update', '-qq'], ro);
     await run('apt-get', 'apt-get install', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], ro);
