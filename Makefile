@@ -1,6 +1,14 @@
-# exposure-lab: every target installs what it needs first (make setup is idempotent and quick when done).
+# exposure-lab: every target installs what it needs first (scripts/setup.sh is idempotent and takes about a
+# second when everything is there). Which tools each target installs (infra/tools/tools.yaml, `targets:`):
+#   test, setup                      every tool marked install: auto (data planes, Envoy, Envoy Gateway, k6,
+#                                    the Kubernetes control plane, kwok, moto, CRDs)
+#   bench compare regress ip-matrix  the data planes (nginx, HAProxy, Envoy) and Envoy Gateway; k6 with DRIVER=k6
+#   perf                             the above and wrk
+#   cost sweep list plan validate doctor   node_modules only
+#   kind-prereqs                     kind and kubectl
 SHELL := /bin/bash
 LAB := node bin/exposure-lab.mjs
+SETUP := bash scripts/setup.sh
 
 SCENARIO ?= public-nlb
 SCENARIOS ?= public-nlb alb-nlb-gateway apigw-nlb-gateway
@@ -17,59 +25,81 @@ RPS ?= 10..50000
 
 # Prerequisites of PROVIDER=kind on a machine with Docker and internet access (not this lab machine):
 # the lab image and the pinned Envoy Gateway / ingress-nginx install manifests (infra/kind/versions.json).
-kind-prereqs: setup
+kind-prereqs:
+	@$(SETUP) --for kind
 	docker build -f infra/kind/Dockerfile -t $$(node -p "require('./infra/kind/versions.json').lab") .
 	mkdir -p infra/kind/vendor
 	node -e 'const v=require("./infra/kind/versions.json");for(const k of ["envoyGateway","ingressNginx"])console.log(v[k].installUrl+" "+v[k].install)' | while read url file; do curl -fsSL "$$url" -o "$$file"; done
 
-.PHONY: kind-prereqs help setup bench compare cost regress sweep perf test validate plan list ip-matrix clean
+.PHONY: kind-prereqs help setup doctor bench compare cost regress sweep perf test validate plan list ip-matrix clean
 
 help:
 	@$(LAB) --help
 
-# npm ci when node_modules is missing or older than the lockfile; Debian packages (nginx, haproxy, wrk,
-# chromium) when missing and running as root. See scripts/setup.sh.
+# npm ci when node_modules is missing or older than the lockfile, then every tool make test needs that is
+# missing (Debian packages as root; the rest into ~/.cache/exposure-lab/tools). See scripts/setup.sh.
 setup:
-	@bash scripts/setup.sh
+	@$(SETUP)
+
+# One line per tool: found or missing, version, path, origin, what needs it, how to install it. Exit 1 when
+# something PROVIDER needs (or, without PROVIDER, what make test needs) is missing.
+DOCTOR_PROVIDER = $(if $(filter command line environment,$(origin PROVIDER)),--provider $(PROVIDER))
+doctor:
+	@$(SETUP) --for none
+	@$(LAB) doctor $(DOCTOR_PROVIDER)
+
+# The tools a run needs: the data planes and Envoy Gateway, and k6 when it drives the load.
+BENCH_TOOLS = --for bench $(if $(filter k6,$(DRIVER)),k6)
 
 # regress re-runs the baseline's scenario at the baseline's own rate and duration unless given on the command line.
 REGRESS_RUN = $(if $(filter command line,$(origin DURATION)),--duration $(DURATION)) $(if $(filter command line,$(origin RATE)),--rate $(RATE))
 
-bench: setup
+bench:
+	@$(SETUP) $(BENCH_TOOLS)
 	@$(LAB) bench $(SCENARIO) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --driver $(DRIVER) --profile $(PROFILE)
 
-compare: setup
+compare:
+	@$(SETUP) $(BENCH_TOOLS)
 	@$(LAB) compare $(SCENARIOS) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --profile $(PROFILE) --repeat $(REPEAT)
 
-cost: setup
+cost:
+	@$(SETUP) --for none
 	@$(LAB) cost $(SCENARIO) --profile $(PROFILE)
 
-regress: setup
+regress:
+	@$(SETUP) $(BENCH_TOOLS)
 	@$(LAB) regress --baseline $(BASELINE) $(if $(CURRENT),--current $(CURRENT),$(REGRESS_RUN))
 
-sweep: setup
+sweep:
+	@$(SETUP) --for none
 	@$(LAB) sweep $(SCENARIOS) --rps $(RPS) --profile $(PROFILE)
 
-ip-matrix: setup
+ip-matrix:
+	@$(SETUP) $(BENCH_TOOLS)
 	@$(LAB) ip-matrix
 
-validate: setup
+validate:
+	@$(SETUP) --for none
 	@$(LAB) validate --all
 
-plan: setup
+plan:
+	@$(SETUP) --for none
 	@$(LAB) plan $(SCENARIO)
 
-list: setup
+list:
+	@$(SETUP) --for none
 	@$(LAB) list
 
 # Benchmarks: figures and ratios printed, never asserted on time (this machine is noisy).
-perf: setup
+perf:
+	@$(SETUP) --for perf $(BENCH_TOOLS)
 	@npx tsx bench/driver.ts
 	@npx tsx bench/cost.ts
 	@npx tsx bench/model.ts
 	@npx tsx bench/emulation.ts
 
-test: setup
+test:
+	@$(SETUP) --for test
 	@npx tsc --noEmit
 	@npx vitest run
 

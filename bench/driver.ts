@@ -17,6 +17,7 @@ import { Pool } from 'undici';
 import { runBuiltinLoad } from '../harness/load/builtin/run.ts';
 import { newHistogram, recordMs, summarize, type Histogram } from '../harness/load/histogram.ts';
 import type { LoadOutcome, LoadPlan } from '../harness/load/types.ts';
+import { locateTool } from '../harness/tools/registry.ts';
 
 const arg = (name: string, dflt: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -70,7 +71,8 @@ async function waitForPort(port: number): Promise<void> {
 }
 
 async function startNginx(): Promise<{ port: number; stop: () => void } | null> {
-  if (spawnSync('nginx', ['-v']).error) return null;
+  const nginxBin = locateTool('nginx');
+  if (!nginxBin) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
   const port = await freePort();
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join(' ');
@@ -82,7 +84,7 @@ http { access_log off; ${temp} keepalive_requests 10000000; keepalive_timeout 60
   server { listen ${HOST}:${port}; location / { return 200 "hello, bench\\n"; } } }
 `,
   );
-  const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
+  const child = spawn(nginxBin, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
   await waitForPort(port);
   return { port, stop: () => child.kill('SIGTERM') };
 }
@@ -94,7 +96,9 @@ async function builtinCeiling(port: number): Promise<number> {
 }
 
 function wrkCeiling(port: number): number | null {
-  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, `http://${HOST}:${port}/`], { encoding: 'utf8' });
+  const wrk = locateTool('wrk');
+  if (!wrk) return null;
+  const r = spawnSync(wrk, ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, `http://${HOST}:${port}/`], { encoding: 'utf8' });
   if (r.error) return null;
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
 }
@@ -159,7 +163,7 @@ async function main(): Promise<void> {
 
   // 1. Ceiling.
   const nginx = await startNginx();
-  if (!nginx) console.log('nginx is not installed: ceiling section skipped (apt-get install nginx-light)\n');
+  if (!nginx) console.log('nginx is not installed: ceiling section skipped (make setup installs it; exposure-lab doctor)\n');
   else {
     try {
       const tools: Array<[string, () => Promise<number | null> | number | null]> = [

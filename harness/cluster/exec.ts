@@ -1,6 +1,11 @@
 // Running the external tools the cluster providers need (kind, kubectl, docker, aws), bounded in time and
 // output, never through a shell.
 import { execFile } from 'node:child_process';
+import { locateTool } from '../tools/registry.ts';
+
+/** kind and kubectl at their pinned versions (harness/tools); a copy on PATH at another version only when
+ *  the pinned one is not installed (exposure-lab doctor flags it). */
+const PINNED = new Set(['kind', 'kubectl']);
 
 export interface ExecResult {
   code: number;
@@ -10,7 +15,8 @@ export interface ExecResult {
 
 export function run(cmd: string, args: string[], o: { timeoutMs: number; input?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { timeout: o.timeoutMs, maxBuffer: 16 * 1024 * 1024, env: o.env ?? process.env, signal: o.signal }, (err, stdout, stderr) => {
+    const bin = PINNED.has(cmd) ? (locateTool(cmd) ?? cmd) : cmd;
+    const child = execFile(bin, args, { timeout: o.timeoutMs, maxBuffer: 16 * 1024 * 1024, env: o.env ?? process.env, signal: o.signal }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
       const code = !e ? 0 : typeof e.code === 'number' ? e.code : e.code === 'ENOENT' ? 127 : 1;
       resolve({ code, stdout: String(stdout), stderr: e && !stderr ? e.message : String(stderr) });

@@ -9,7 +9,7 @@ export interface EnvoyHcmPlan {
   xffNumTrustedHops: number;
   /** original_ip_detection_extensions: custom_header with this header name. */
   customHeader: string | null;
-  /** original_ip_detection_extensions: xff with xff_trusted_cidrs (recurse). */
+  /** original_ip_detection_extensions: xff with xff_trusted_cidrs (Envoy walks past every trusted entry). */
   trustedCidrs: string[];
   /**
    * Entries of X-Forwarded-For skipped from the right before the client address is taken; null when

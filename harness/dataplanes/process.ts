@@ -1,27 +1,11 @@
 // Process plumbing shared by the real data planes: locate a binary, read its version once per process,
 // start it in the foreground with its output in a log file, wait until every listener accepts, stop it.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { DataPlaneHandle, Endpoint, GatewaySpec } from './types.ts';
 
-const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
-/** Absolute path of an executable on PATH (plus the sbin directories Debian installs servers into), or null. */
-export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SEARCH_PATH];
-  for (const dir of dirs) {
-    const p = path.join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
 
 /** Runs `bin args` and returns stdout+stderr (version banners go to either), or null when it cannot run. */
 export function runForOutput(bin: string, args: string[], timeoutMs = 5000): Promise<string | null> {

@@ -1,5 +1,5 @@
 // Real Envoy: `envoy --mode validate` on the generated bootstrap for every gateway variant, and the same
-// client-IP conformance suite nginx and HAProxy run. Envoy has no Debian package: skipped where absent.
+// client-IP conformance suite nginx and HAProxy run. Envoy is the pinned one make setup installs (infra/tools).
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,10 @@ import { envoyDataPlane, renderEnvoyConfig, validateWithEnvoy } from '../../harn
 import { ENVOY_DISAGREEMENTS } from '../fixtures/dataplanes/conformance.ts';
 import { conformanceSuite } from '../fixtures/dataplanes/suite.ts';
 import { envoyVariants } from '../fixtures/dataplanes/variants.ts';
+import { describeWithTools } from '../helpers/tools.ts';
 
-const version = await envoyDataPlane.version();
-if (!version) {
-  it.skip('skipped: envoy not installed (the generated bootstrap is checked against a schema in test/unit/dataplane-config.test.ts)', () => {});
-} else {
-  describe(`envoy ${version} --mode validate`, () => {
+await describeWithTools(['envoy'], 'real Envoy', () => {
+  describe('envoy --mode validate', () => {
     it.each(envoyVariants().map((v) => [v.label, v.settings] as const))('accepts the bootstrap for %s', async (_label, settings) => {
       const wd = mkdtempSync(path.join(tmpdir(), 'lab-envoy-validate-'));
       try {
@@ -31,4 +29,4 @@ if (!version) {
   describe('envoy client-IP conformance', () => {
     conformanceSuite({ dataPlane: envoyDataPlane, entry: envoyGateway, variants: envoyVariants(), rules: ENVOY_DISAGREEMENTS });
   });
-}
+});

@@ -11,9 +11,10 @@ import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
 import { haproxyDataPlane, nginxDataPlane } from '../../harness/dataplanes/index.ts';
-import { childPids, findBinary, isAlive } from '../../harness/dataplanes/process.ts';
+import { childPids, isAlive } from '../../harness/dataplanes/process.ts';
 import { envoyVariants, nginxVariants } from '../fixtures/dataplanes/variants.ts';
 import { freePort, randomLoopbackNet, startEcho } from '../fixtures/dataplanes/wire.ts';
+import { describeWithTools } from '../helpers/tools.ts';
 
 const dirs: string[] = [];
 const workDir = (p: string) => {
@@ -29,12 +30,8 @@ const planes: Array<{ dp: DataPlane; product: GatewaySpec['product']; settings: 
 ];
 
 for (const { dp, product, settings, check } of planes) {
-  const installed = await dp.version();
-  if (!installed) {
-    it.skip(`skipped: ${dp.name} not installed (bash scripts/setup.sh installs it)`, () => {});
-    continue;
-  }
-  describe(`${dp.name} ${installed}`, () => {
+  const installed = (await dp.version()) ?? '';
+  await describeWithTools([dp.name], `${dp.name} ${installed}`, (bins) => {
     const variants = product === 'ingress-nginx' ? nginxVariants() : envoyVariants();
     it.each(variants.filter((v) => dp.supports({ product, settings: v.settings }).ok).map((v) => [v.label, v.settings] as const))(
       `${dp.name} accepts the rendered config for %s`,
@@ -44,7 +41,7 @@ for (const { dp, product, settings, check } of planes) {
         const conf = path.join(wd, `${dp.name}.conf`);
         writeFileSync(conf, dp.renderConfig(spec));
         // Throws with the product's own message when it rejects the file.
-        execFileSync(findBinary(dp.name)!, check(findBinary(dp.name)!, conf), { stdio: 'pipe', timeout: 20_000 });
+        execFileSync(bins[dp.name], check(bins[dp.name], conf), { stdio: 'pipe', timeout: 20_000 });
       },
     );
 

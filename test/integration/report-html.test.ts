@@ -1,7 +1,7 @@
 // report.html in a real browser: headless Chromium (Debian) driven by playwright-core opens it from disk,
 // every chart holds a rendered SVG with marks, nothing is logged as an error and nothing is fetched.
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,8 +10,8 @@ import { writeRunFolder } from '../../harness/report/run-folder.ts';
 import { writeCompareFolder } from '../../harness/report/compare-folder.ts';
 import type { CompareDoc } from '../../harness/result/compare.ts';
 import { synthResult } from '../fixtures/results/synthetic.ts';
+import { describeWithTools } from '../helpers/tools.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = resolve('test-artifacts');
 
@@ -35,7 +35,7 @@ function compareDoc(): CompareDoc {
   };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))(`report.html in headless Chromium (${CHROMIUM}${existsSync(CHROMIUM) ? '' : ' absent: install chromium (scripts/setup.sh)'})`, () => {
+await describeWithTools(['chromium'], 'report.html in headless Chromium', ({ chromium: CHROMIUM }) => {
   const cases: Array<[string, () => Promise<string>]> = [
     ['run report', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'report-html-run-'));

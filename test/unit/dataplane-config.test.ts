@@ -168,13 +168,14 @@ describe('Envoy v3 bootstrap', () => {
     ]);
   });
 
-  it('trusted CIDRs: the xff extension with resolved CIDRs and recurse', () => {
+  it('trusted CIDRs: the xff extension with resolved CIDRs (Envoy 1.39 walks past every trusted entry itself)', () => {
     const hcm = buildEnvoyBootstrap(envoySpec({ trustedCidrs: ['vpc', 'lattice'] })).static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
     expect(hcm.original_ip_detection_extensions?.[0]).toEqual({
       name: 'envoy.http.original_ip_detection.xff',
       typed_config: {
         '@type': TYPE_URLS.xff,
-        xff_trusted_cidrs: { cidrs: [{ address_prefix: '127.16.0.0', prefix_len: 13 }, { address_prefix: '127.254.171.0', prefix_len: 24 }], recurse: true },
+        xff_trusted_cidrs: { cidrs: [{ address_prefix: '127.16.0.0', prefix_len: 13 }, { address_prefix: '127.254.171.0', prefix_len: 24 }] },
+        skip_xff_append: false,
       },
     });
   });

@@ -43,7 +43,7 @@ describe('pickDataPlane', () => {
     if (await envoyDataPlane.version()) {
       expect((await pickDataPlane(envoyHop({ realization: 'envoy' })))?.name).toBe('envoy');
     } else {
-      await expect(pickDataPlane(envoyHop({ realization: 'envoy' }))).rejects.toThrow(/envoy is not installed: put an `envoy` binary on PATH/);
+      await expect(pickDataPlane(envoyHop({ realization: 'envoy' }))).rejects.toThrow(/envoy is not installed: run `make setup`/);
     }
   });
 

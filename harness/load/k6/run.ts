@@ -1,5 +1,5 @@
-// Runs k6 for a plan: the k6 binary when it is on PATH, else the grafana/k6 image when a Docker engine
-// answers, else a clear error. The summary comes back through handleSummary (see script.ts).
+// Runs k6 for a plan: the pinned k6 binary (harness/tools: PATH at the pinned version, else the project's
+// cache), else the grafana/k6 image when a Docker engine answers, else a clear error. The summary comes back through handleSummary (see script.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LoadOutcome, LoadPlan } from '../types.ts';
 import { writeK6Script } from './script.ts';
 import { readK6Summary } from './summary.ts';
+import { locateTool } from '../../tools/registry.ts';
 
 /** Pinned so results are reproducible; bump deliberately. */
 export const K6_IMAGE = 'grafana/k6:0.54.0';
@@ -17,7 +18,9 @@ export interface K6RunOptions {
 }
 
 export function k6Version(): string | null {
-  const r = spawnSync('k6', ['version'], { encoding: 'utf8', timeout: 10_000 });
+  const bin = locateTool('k6');
+  if (!bin) return null;
+  const r = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 10_000 });
   if (r.error || r.status !== 0) return null;
   return /k6 (v[\d.]+)/.exec(r.stdout)?.[1] ?? 'unknown';
 }
@@ -44,8 +47,8 @@ export async function runK6(plan: LoadPlan, opts: K6RunOptions = {}): Promise<Lo
       interrupted = false;
     } else {
       throw new Error(
-        'k6 is not installed and no Docker engine answered. Install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) ' +
-          `so that \`k6\` is on PATH, or start Docker so the ${K6_IMAGE} image can run, or use the built-in driver (--driver builtin).`,
+        'k6 is not installed and no Docker engine answered. Install k6 with `bash scripts/setup.sh k6` (the pinned k6 v2; ' +
+          `\`exposure-lab doctor\` shows it), or start Docker so the ${K6_IMAGE} image can run, or use the built-in driver (--driver builtin).`,
       );
     }
     const summary = await fs.readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => {
@@ -60,7 +63,7 @@ export async function runK6(plan: LoadPlan, opts: K6RunOptions = {}): Promise<Lo
 /** Resolves to true when the run was interrupted. k6 exits 99 when a threshold fails: still a result. */
 function runBinary(plan: LoadPlan, dir: string, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const child = spawn('k6', ['run', '--no-usage-report', ...localIpsArgs(plan), '-e', 'LAB_SUMMARY_PATH=summary.json', 'script.js'], {
+    const child = spawn(locateTool('k6') ?? 'k6', ['run', '--no-usage-report', ...localIpsArgs(plan), '-e', 'LAB_SUMMARY_PATH=summary.json', 'script.js'], {
       cwd: dir,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

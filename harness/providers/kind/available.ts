@@ -16,11 +16,11 @@ export function diagnoseKind(f: KindFacts): { ok: true } | { ok: false; reason: 
   const hints: string[] = [];
   if (!f.kind) {
     reasons.push('`kind` is not installed');
-    hints.push('install kind >= 0.20 (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)');
+    hints.push('install kind: bash scripts/setup.sh kind builds the pinned one (exposure-lab doctor --provider kind)');
   }
   if (!f.kubectl) {
     reasons.push('`kubectl` is not installed');
-    hints.push('install kubectl (it applies the Envoy Gateway / ingress-nginx install manifests)');
+    hints.push('install kubectl: bash scripts/setup.sh kubectl builds the pinned one (it applies the Envoy Gateway / ingress-nginx install manifests)');
   }
   if (!f.dockerCli) {
     reasons.push('the `docker` CLI is not installed');
