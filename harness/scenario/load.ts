@@ -19,9 +19,9 @@ export interface LoadResult {
 }
 
 export function loadScenarioFile(file: string): LoadResult {
-  let source: string;
+  let source: Uint8Array;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -35,7 +35,8 @@ export function loadScenarioFile(file: string): LoadResult {
   return loadScenarioText(source, file);
 }
 
-export function loadScenarioText(source: string, file: string): LoadResult {
+/** `source` as bytes is checked to be UTF-8; as a string it is taken as already decoded. */
+export function loadScenarioText(source: string | Uint8Array, file: string): LoadResult {
   const parsed = parseStrictYaml(source, file, scenarioSchema, {
     startFrom: 'a file in scenarios/ (apiVersion, kind, metadata, spec)',
     formatRef: 'the scenario format in README.md',
