@@ -7,6 +7,7 @@ import type { CostModel } from '../cost/types.ts';
 import type { RateLimiter } from '../lib/token-bucket.ts';
 import type { NetworkMap } from './address-plan.ts';
 import type { Realizations } from './realization.ts';
+import type { LatencyProvenance } from './latency.ts';
 
 export type ComponentKind =
   | 'client'
@@ -26,16 +27,30 @@ export type ComponentKind =
 
 export type Confidence = 'low' | 'low-medium' | 'medium' | 'high';
 
-/** Added latency per request on a warm connection: lognormal fitted from median and p99 (facts/latency.md). */
+/**
+ * Added latency per request on a warm connection: lognormal through median and p99. Every parameter carries
+ * its provenance (catalog/latency.ts): a source with the derivation, or an assumption with low confidence.
+ */
 export interface LatencyModel {
   dist: 'lognormal';
   medianMs: number;
   p99Ms: number;
   /** Extra on a NEW connection (handshakes, conntrack), same distribution family. */
   newConnection?: { medianMs: number; p99Ms: number };
+  /** The lowest confidence of its parameters. */
   confidence: Confidence;
+  /** One line: where the figures come from (derived from `provenance`). */
   basis: string;
-  /** Overridden by the scenario file (then basis says so). */
+  provenance: LatencyProvenance;
+  /** Where the figures in effect come from: the catalog, the scenario file, or a calibration overlay. */
+  origin: 'catalog' | 'scenario' | 'calibration';
+  /**
+   * Set on components a real process realizes in some providers (a real Envoy, a real nginx): there the
+   * hop's latency is measured, never injected, and this model serves only the model provider and cost. Says
+   * what is measured instead.
+   */
+  measuredWhenReal?: string;
+  /** Overridden by the scenario file (origin 'scenario'). */
   overridden?: boolean;
 }
 

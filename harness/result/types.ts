@@ -6,6 +6,47 @@ export const RESULT_SCHEMA_VERSION = 1;
 /** Where a number came from. Never mix them silently. */
 export type Fidelity = 'measured' | 'emulated' | 'modeled';
 
+/** A published source a latency figure rests on (catalog/latency.ts LatencySource). */
+export interface RecordedLatencySource {
+  url: string;
+  title: string;
+  measured: string;
+  conditions: string;
+}
+
+/** Where one latency parameter comes from: a source, an assumption, a setting, the scenario, a calibration. */
+export interface RecordedParamBasis {
+  basis: 'source' | 'assumption' | 'setting' | 'scenario' | 'calibration';
+  confidence: string;
+  sources?: RecordedLatencySource[];
+  derivation?: string;
+  why?: string;
+  context?: RecordedLatencySource[];
+  setting?: string;
+  file?: string;
+  fit?: string;
+}
+
+/** The latency model a hop had in this run, with its provenance, and what the run did with it. */
+export interface RecordedLatencyModel {
+  medianMs: number;
+  p99Ms: number;
+  newConnection?: { medianMs: number; p99Ms: number };
+  confidence: string;
+  /** One line: where the figures come from. */
+  basis: string;
+  /** The catalog default, the scenario file, or a calibration overlay (`--calibration`). */
+  origin: 'catalog' | 'scenario' | 'calibration';
+  /**
+   * injected: the emulation added samples of it to real traffic; measured-instead: a real component realized
+   * the hop and its latency is measured, the model unused; not-injected: an overhead run (`--no-latency`);
+   * modeled: the model provider computed with it.
+   */
+  use: 'injected' | 'measured-instead' | 'not-injected' | 'modeled';
+  measuredWhenReal?: string;
+  provenance: { medianMs: RecordedParamBasis; p99Ms: RecordedParamBasis; newConnection?: { medianMs: RecordedParamBasis; p99Ms: RecordedParamBasis } };
+}
+
 export interface HopRealization {
   /** Hop name in the scenario (unique within it). */
   name: string;
@@ -16,6 +57,8 @@ export interface HopRealization {
   fidelity: Fidelity;
   /** Modeled latency injected by the emulation (null when none is injected, e.g. a real data plane). */
   injectedLatency?: { medianMs: number; p99Ms: number; source: string; confidence: string } | null;
+  /** The hop's latency model with the provenance of each figure and how the run used it (absent in older results). */
+  latencyModel?: RecordedLatencyModel;
   /** Address(es) the hop listened on during the run (loopback for local). */
   listen?: string;
   notes?: string[];

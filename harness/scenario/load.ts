@@ -11,6 +11,7 @@ import { formatPath, type LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { locate } from '../lib/positions.ts';
 import { parseStrictYaml, sortDiagnostics } from '../lib/strict-yaml.ts';
 import { structuralRules } from './rules.ts';
+import { scenarioOverride } from '../catalog/latency.ts';
 import type { ResolvedHop, Scenario } from './model.ts';
 
 export interface LoadResult {
@@ -61,9 +62,7 @@ export function loadScenarioText(source: string | Uint8Array, file: string): Loa
   const hops: ResolvedHop[] = sdoc.spec.chain.map((h, index) => {
     const entry = CATALOG[h.component];
     const base = entry.latency(h.settings);
-    const latency = h.latency
-      ? { ...base, medianMs: h.latency.medianMs, p99Ms: h.latency.p99Ms, overridden: true, basis: h.latency.basis ?? `overridden in ${basename(file)}`, confidence: base.confidence }
-      : base;
+    const latency = h.latency ? scenarioOverride(base, h.latency, basename(file)) : base;
     return { index, name: refs[index].name, component: h.component, entry, settings: h.settings, latency };
   });
   const svc = hops[hops.length - 1].settings;

@@ -64,8 +64,23 @@ describe('exposure-lab CLI: the commands that start no traffic', () => {
     const r = lab(['plan', 'apigw-nlb-gateway']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('api [apigw-rest, L7, managed AWS]');
-    expect(r.stdout).toMatch(/latency \(modeled\): median 8 ms, p99 35 ms, lognormal; confidence low-medium/);
+    expect(r.stdout).toMatch(/latency \(modeled\): median 8 ms, p99 25 ms, lognormal; confidence low; from the catalog/);
+    // Each figure's basis: a numbered source or the assumption label, and the sources with their URLs.
+    expect(r.stdout).toMatch(/p99: source \[\d\] \(low\): inferred from two AWS statements/);
+    expect(r.stdout).toMatch(/median: assumption \(low\): /);
+    expect(r.stdout).toMatch(/latency sources:\n {2}\[1\] .*https:\/\//);
     expect(r.stdout).toContain('client IP the application sees (predicted from the catalog): the real client IP');
+  });
+
+  it('catalog labels each model sourced or assumed, and --sources gives every figure\'s basis with URLs', () => {
+    const r = lab(['catalog']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/envoy-gateway\s+L7\s+0\.08\/0\.15 ms\s+low-medium\s+source\s/);
+    expect(r.stdout).toMatch(/apigw-http\s+L7\s+3\.5\/10 ms\s+low\s+median assumption, p99 source/);
+    const s = lab(['catalog', '--sources']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toContain('https://aws.amazon.com/blogs/compute/building-better-apis-http-apis-now-generally-available/');
+    expect(s.stdout).toMatch(/lattice: Amazon VPC Lattice\n.*\n {4}median: assumption \(low\)/);
   });
 
   it('cost prints every line of the bill as JSON with the documented keys, all modeled', () => {

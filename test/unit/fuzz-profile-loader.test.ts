@@ -14,7 +14,8 @@ const CASES = 10_000;
 const SEED = 23;
 
 describe('profile loader fuzz', () => {
-  it(`${CASES} mutated profiles: a profile or located errors, never an exception`, () => {
+  // CPU-bound (the YAML parser): see fuzz-scenario-loader.test.ts for the time it takes.
+  it(`${CASES} mutated profiles: a profile or located errors, never an exception`, { timeout: 300_000 }, () => {
     const dir = join(PROJECT_ROOT, 'profiles');
     const seeds = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(dir, f), 'utf8'));
     expect(seeds.length).toBeGreaterThan(0);

@@ -15,7 +15,9 @@ const CASES = 10_000;
 const SEED = 17;
 
 describe('scenario loader fuzz', () => {
-  it(`${CASES} mutated scenarios: a scenario or located errors, never an exception`, () => {
+  // CPU-bound (the YAML parser): about 5-10 s on this 2-core machine when it is quiet, several times that
+  // when other suites share it; the timeout only guards against a hang.
+  it(`${CASES} mutated scenarios: a scenario or located errors, never an exception`, { timeout: 300_000 }, () => {
     const seeds = scenarioNames().map((n) => readFileSync(join(SEED_DIR(), `${n}.yaml`), 'utf8'));
     const failures: FuzzFailure[] = [];
     const codes = new Map<string, number>();
