@@ -89,11 +89,12 @@ function modelled(hops: Array<{ name: string; component: string; latencyModel?: 
 }
 
 /** report.md: a table of the models and what the run did with them, each figure's basis, the sources. */
-export function latencyModelsMarkdown(hops: Array<{ name: string; component: string; latencyModel?: RecordedLatencyModel }>): string[] {
+export function latencyModelsMarkdown(hops: Array<{ name: string; component: string; latencyModel?: RecordedLatencyModel }>, overlay?: unknown): string[] {
   const rows = modelled(hops);
   if (!rows.length) return [];
   const refs = new SourceList();
-  const L = ['## Latency models (where each figure comes from)', '', '| hop | median / p99 (ms) | confidence | from | used in this run |', '|---|---|---|---|---|'];
+  const L = ['## Latency models (where each figure comes from)', ''];
+  L.push(...overlayLines(overlay), '| hop | median / p99 (ms) | confidence | from | used in this run |', '|---|---|---|---|---|');
   for (const { name, component, m } of rows) L.push(`| ${name} (${component}) | ${m.medianMs} / ${m.p99Ms} | ${m.confidence} | ${m.origin} | ${useText(m.use)} |`);
   L.push('');
   for (const { name, m } of rows) {
@@ -116,4 +117,15 @@ export function latencyModelsRows(hops: Array<{ name: string; component: string;
     params(m).map(([p, b]) => `${p}: ${basisText(b, refs)}`).join(' | ') + (m.measuredWhenReal ? ` | where real: ${m.measuredWhenReal}` : ''),
   ]);
   return { rows, sources: sourceLines(refs) };
+}
+
+/** What a calibration overlay did in this run (meta.settings.calibrationOverlay), for the report. */
+export function overlayLines(overlay: unknown): string[] {
+  const o = overlay as { file?: string; name?: string; sha256?: string; applied?: Array<{ hop: string; medianMs: number; p99Ms: number; confidence: string; from: string }>; catalog?: string[]; notSeparated?: string[] } | undefined;
+  if (!o?.file) return [];
+  const L = [`Calibration overlay \`${o.file}\` (${o.name ?? ''}, sha256 ${(o.sha256 ?? '').slice(0, 12)}): the numbers of ${o.applied?.length ? o.applied.map((a) => `**${a.hop}** (${a.medianMs} / ${a.p99Ms} ms, ${a.confidence}; ${a.from})`).join(', ') : 'no hop'} came from it.`];
+  if (o.catalog?.length) L.push(`Catalog models kept for: ${o.catalog.join(', ')}.`);
+  if (o.notSeparated?.length) L.push(`Not separated by the runs it was fitted from: ${o.notSeparated.join('; ')}.`);
+  L.push('');
+  return L;
 }

@@ -52,7 +52,7 @@ export function renderRunMarkdown(r: RunResult): string {
     L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} |`);
   }
   L.push('');
-  L.push(...latencyModelsMarkdown(r.hops));
+  L.push(...latencyModelsMarkdown(r.hops, r.meta.settings.calibrationOverlay));
   if (r.cost) {
     const bill = billRows(r.cost.lines);
     L.push(`## Monthly cost (${r.cost.fidelity}: ${r.cost.basis})`, '', `Profile ${r.cost.profile}, region ${r.cost.region}: **${bill.total} per month**.`, '');

@@ -218,7 +218,17 @@ export const RunResultSchema = z
     spoofing: z.array(SpoofFindingSchema).optional().meta(d('Spoofing probes and their outcome.')),
     weights: z.array(WeightSchema).optional().meta(d('Weighted routing split observed (canary).')),
     hops: z.array(HopRealizationSchema).meta(d('Per-hop realization and fidelity.')),
-    floor: z.object({ latencyMs: LatencySummarySchema.meta(d('Latency of the direct control run, ms (measured).')), note: z.string().meta(d('How the floor was obtained.')) }).optional().meta(d("The lab's own floor (direct control run) for reading the figures.")),
+    floor: z.object({
+      latencyMs: LatencySummarySchema.meta(d('Latency of the direct control run, ms (measured).')),
+      note: z.string().meta(d('How the floor was obtained.')),
+      histogram: EncodedHistogramSchema.optional().meta(d('The control run\'s latency histogram (us): lets `calibrate` separate the path from the floor.')),
+    }).optional().meta(d("The lab's own floor (direct control run) for reading the figures.")),
+    segmentTimings: z.array(z.object({
+      hops: z.array(z.string()).min(1).meta(d('Hop names (consecutive) whose added latency it holds; one name = that hop alone.')),
+      method: z.string().meta(d('How it was measured (e.g. a gateway access log: request start to response end minus upstream time).')),
+      fidelity: FidelitySchema,
+      histogram: EncodedHistogramSchema.meta(d('Per-request added latency, us.')),
+    })).optional().meta(d('Measured per-request added latency of stretches of the path (calibration input for `exposure-lab calibrate`).')),
     cost: z
       .object({
         profile: z.string().meta(d('Traffic profile priced.')),

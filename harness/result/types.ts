@@ -88,6 +88,17 @@ export interface EncodedHistogram {
   data: string;
 }
 
+/** The measured added latency of consecutive hops of the path, per request (calibration input). */
+export interface SegmentTiming {
+  /** Hop names (consecutive in the chain) whose added latency it holds, both directions; one name = that hop alone. */
+  hops: string[];
+  /** How it was measured, e.g. "Envoy access log: downstream request start to response end, minus upstream time". */
+  method: string;
+  fidelity: Fidelity;
+  /** Per-request added latency, microseconds (HdrHistogram, as latencyMs.histogram). */
+  histogram: EncodedHistogram;
+}
+
 export interface ThroughputPoint {
   /** Seconds since measurement start (end of the interval). */
   t: number;
@@ -197,7 +208,12 @@ export interface RunResult {
   spoofing?: SpoofFinding[];
   weights?: Array<{ version: string; count: number; share: number; ci95: [number, number]; expected?: number }>;
   hops: HopRealization[];
-  floor?: { latencyMs: LatencySummary; note: string };
+  floor?: { latencyMs: LatencySummary; note: string; histogram?: EncodedHistogram };
+  /**
+   * Per-request added latency of stretches of the path, measured in the run where the data separates them
+   * (a gateway's access-log timings, the echo's own timing): what `exposure-lab calibrate` fits hop by hop.
+   */
+  segmentTimings?: SegmentTiming[];
   cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string; warnings?: string[] };
   /** Feature matrix row from the catalog: false, or the hop (and detail) that provides the feature. */
   features?: Record<string, string | boolean>;
