@@ -29,6 +29,8 @@ interface Evidence {
   /** What the total holds besides the stretch (a control run's latency); null when the total is the stretch alone. */
   reference: { sampler: Sampler; what: string } | null;
   what: string;
+  /** Runs it rests on that their driver flagged invalid (late sends, rate not reached): their fits are low confidence. */
+  invalid: string[];
 }
 
 export interface BuildOptions {
@@ -61,6 +63,8 @@ function extraHops(a: Array<{ name: string; component: string }>, b: Array<{ nam
   return rest;
 }
 
+const invalidOf = (x: CalibrationRun): string[] => (x.result.validity.valid ? [] : [`${x.file} (${x.result.validity.reasons.join('; ')})`]);
+
 function evidenceOf(runs: CalibrationRun[], notes: string[]): Evidence[] {
   const out: Evidence[] = [];
   for (const run of runs) {
@@ -79,13 +83,13 @@ function evidenceOf(runs: CalibrationRun[], notes: string[]): Evidence[] {
         notes.push(`${run.file}: segment timing names hop(s) ${unknown.map((h) => h.name).join(', ')} that the run does not have; skipped`);
         continue;
       }
-      out.push({ run, hops, total, reference: null, what: `segment timing of ${seg.hops.join(' + ')} (${seg.method}) in ${run.file}` });
+      out.push({ run, hops, total, reference: null, what: `segment timing of ${seg.hops.join(' + ')} (${seg.method}) in ${run.file}`, invalid: invalidOf(run) });
     }
     const total = histogramOf(r);
     const floor = r.floor?.histogram;
     if (total && floor) {
       try {
-        out.push({ run, hops: pathHops(r), total, reference: { sampler: histogramSampler(decodeHistogram(floor)), what: `the run's direct control` }, what: `whole path over the same run's direct control in ${run.file}` });
+        out.push({ run, hops: pathHops(r), total, reference: { sampler: histogramSampler(decodeHistogram(floor)), what: `the run's direct control` }, what: `whole path over the same run's direct control in ${run.file}`, invalid: invalidOf(run) });
       } catch (e) {
         notes.push(`${run.file}: the direct control's histogram does not decode (${(e as Error).message}); skipped`);
       }
@@ -107,10 +111,18 @@ function evidenceOf(runs: CalibrationRun[], notes: string[]): Evidence[] {
         notes.push(`${a.file} over ${b.file}: offered rates differ more than 2x (${ra} vs ${rb} req/s); not compared`);
         continue;
       }
-      out.push({ run: a, hops: extra, total: ta, reference: { sampler: histogramSampler(tb), what: `run ${b.file} (${b.result.scenario})` }, what: `${a.result.scenario} over ${b.result.scenario} (${b.file}), same provider` });
+      out.push({ run: a, hops: extra, total: ta, reference: { sampler: histogramSampler(tb), what: `run ${b.file} (${b.result.scenario})` }, what: `${a.result.scenario} over ${b.result.scenario} (${b.file}), same provider`, invalid: [...invalidOf(a), ...invalidOf(b)] });
     }
   }
   return out;
+}
+
+function cautionOf(e: Evidence): string | undefined {
+  const c = [
+    ...(e.run.result.provider === 'local' ? ['fitted from a local run: it describes the lab\'s emulation of this hop (injected model plus the emulator\'s own overhead), not the AWS component'] : []),
+    ...(e.invalid.length ? [`rests on run(s) flagged invalid: ${e.invalid.join(', ')}`] : []),
+  ];
+  return c.length ? c.join('; ') : undefined;
 }
 
 /** Confidence of a fit from its goodness and size. */
@@ -150,7 +162,7 @@ export function buildOverlay(runs: CalibrationRun[], o: BuildOptions): { doc: Ov
       // Histograms resolve 1 us: keep 4 decimals of a millisecond, never 0.
       medianMs: Math.max(0.0001, round(f.medianMs, 4)),
       p99Ms: Math.max(0.0001, round(f.p99Ms, 4)),
-      confidence: confidenceOf(f),
+      confidence: e.invalid.length ? 'low' : confidenceOf(f),
       fit: {
         method: f.method,
         evidence: via,
@@ -162,7 +174,7 @@ export function buildOverlay(runs: CalibrationRun[], o: BuildOptions): { doc: Ov
         ks: round(f.goodness.ks, 4),
         relErr: { p50: round(f.goodness.relErr.p50, 4), p90: round(f.goodness.relErr.p90, 4), p99: round(f.goodness.relErr.p99, 4) },
         ...(f.note ? { note: f.note } : {}),
-        ...(e.run.result.provider === 'local' ? { caution: 'fitted from a local run: it describes the lab\'s emulation of this hop (injected model plus the emulator\'s own overhead), not the AWS component' } : {}),
+        ...(cautionOf(e) ? { caution: cautionOf(e) } : {}),
       },
     });
   };

@@ -13,7 +13,7 @@ export const SAME_AZ_RTT: LatencyModel = lognormalModel({
 export const CROSS_AZ_RTT: LatencyModel = lognormalModel({
   medianMs: 0.6,
   p99Ms: 2.0,
-  median: sourced('low-medium', 'between the measured floors and averages: best-of-50 pings per AZ pair range 0.25-3.37 ms over all regions (most pairs well under 2 ms), a 5-minute series in eu-west-1 averaged 0.82 ms, pairs of one region differ 0.5 vs 1.5 ms; 0.6 ms for a typical pair', SOURCES.azPingsXkyle, SOURCES.azPingsLiesis, SOURCES.azPairsFlashgrid),
+  median: sourced('low-medium', 'between the measured floors and averages: best-of-50 pings per AZ pair range 0.25-3.37 ms over all regions, a 5-minute series in eu-west-1 averaged 0.82 ms, pairs of one region differ 0.5 vs 1.5 ms; 0.6 ms for a typical pair', SOURCES.azPingsXkyle, SOURCES.azPingsLiesis, SOURCES.azPairsFlashgrid),
   p99: assumption('no published percentile; single samples reached 12.3 ms in the eu-west-1 series, 2.0 ms put for p99', [SOURCES.azPingsLiesis]),
 });
 

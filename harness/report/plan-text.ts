@@ -5,6 +5,7 @@ import { FEATURE_LABELS, type Features } from '../catalog/types.ts';
 import { predictClientIp } from '../analysis/predict.ts';
 import { combinedFeatures as chainFeatures } from '../catalog/chain.ts';
 import { provenanceLines, SourceList, sourceLines } from './latency-provenance.ts';
+import { CROSS_AZ_RTT } from '../catalog/network.ts';
 
 export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   const out: string[] = [];
@@ -24,6 +25,11 @@ export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   out.push('');
   const modeled = s.hops.slice(1).reduce((a, h) => a + h.latency.medianMs, 0);
   out.push(`sum of modeled medians: ${round(modeled)} ms (modeled; medians do not add exactly, the run measures the real sum)`);
+  const crossing = s.hops.filter((h) => h.entry.crossAz(h.settings, s.cluster.azs).share > 0);
+  if (crossing.length) {
+    out.push('', `cross-AZ round trip, added on the share of flows ${crossing.map((h) => `${h.name} sends`).join(' and ')} to another AZ:`);
+    out.push(...provenanceLines(CROSS_AZ_RTT, refs, '  '));
+  }
   if (refs.entries.length) out.push('', 'latency sources:', ...sourceLines(refs, '  '));
   const p = predictClientIp(s);
   out.push(`the application reads the client IP from: ${s.appClientIpFrom}${s.hops.at(-1)!.settings.clientIpFrom === 'auto' ? ' (clientIpFrom: auto)' : ''}`);
