@@ -10,6 +10,7 @@
 // What stays unseparated is listed with the reason: two or more unknown hops, or too little data.
 // Pure: parsed results in, an overlay document out.
 import { decodeHistogram, type Histogram } from '../load/histogram.ts';
+import { CATALOG, type ComponentKind } from '../catalog/index.ts';
 import type { RunResult } from '../result/types.ts';
 import { fitDeconvolved, fitDirect, histogramSampler, lognormalSampler, sumSampler, type HopFit, type Sampler } from './fit.ts';
 import { OVERLAY_API_VERSION, type OverlayDoc, type OverlayHop, type OverlayNotSeparated } from './overlay.ts';
@@ -39,9 +40,9 @@ export interface BuildOptions {
   seed?: number;
 }
 
-/** The path hops of a run (neither the client nor the service: their latency is the floor's too). */
+/** The path hops of a run: what stands between the chain's ends (the client and the service are the floor's too). */
 function pathHops(r: RunResult): Array<{ name: string; component: string }> {
-  return r.hops.filter((h) => h.component !== 'client' && h.component !== 'service').map((h) => ({ name: h.name, component: h.component }));
+  return r.hops.filter((h) => !CATALOG[h.component as ComponentKind]?.position).map((h) => ({ name: h.name, component: h.component }));
 }
 
 function histogramOf(r: RunResult): Histogram | null {

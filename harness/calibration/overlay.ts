@@ -179,8 +179,8 @@ export function applyOverlay(s: Scenario, o: Overlay): { scenario: Scenario; app
     catalog: [],
     notSeparated: o.doc.spec.notSeparated.map((n) => `${n.hops.join(' + ')} (${n.run}): ${n.why}`),
   };
-  const hops: ResolvedHop[] = s.hops.map((h, i) => {
-    if (i === 0 || h.component === 'service') return h;
+  const hops: ResolvedHop[] = s.hops.map((h) => {
+    if (h.entry.position) return h; // the chain's ends: the client's RTT and the service's processing are settings
     const fit = byKind.get(h.component);
     if (!fit || h.latency.origin === 'scenario') {
       application.catalog.push(`${h.name} (${h.component})${h.latency.origin === 'scenario' ? ': the scenario file overrides it' : ''}`);

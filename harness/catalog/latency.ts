@@ -3,38 +3,10 @@
 // conditions) with the derivation from it, or the label `assumption` with low confidence. A model's
 // confidence is the lowest of its parameters'. test/unit/catalog-latency.test.ts fails for a model whose
 // parameter has neither; docs/latency-models.md explains each choice and where the sources disagree.
-import type { Confidence, LatencyModel } from './types.ts';
+import type { Confidence, LatencyModel, LatencyProvenance, LatencySource, ParamBasis } from './types.ts';
+
+export type { LatencyProvenance, LatencySource, ParamBasis } from './types.ts';
 import type { RecordedLatencyModel } from '../result/types.ts';
-
-/** A published measurement or statement a latency parameter rests on (or that bounds an assumption). */
-export interface LatencySource {
-  url: string;
-  /** Who published it, and what it is. */
-  title: string;
-  /** What was measured or stated, with the figures. */
-  measured: string;
-  /** Under which conditions: load, payload, connections, hardware, software version, date. */
-  conditions: string;
-}
-
-/** Where one parameter's value comes from. */
-export type ParamBasis =
-  /** Derived from published figures; `derivation` says how. */
-  | { basis: 'source'; sources: LatencySource[]; derivation: string; confidence: Confidence }
-  /** No published figure: an engineering estimate; `context` lists sources that bound it without fixing it. */
-  | { basis: 'assumption'; confidence: 'low'; why: string; context?: LatencySource[] }
-  /** A scenario setting (a fixed delay the user chose, e.g. internetRttMs). */
-  | { basis: 'setting'; setting: string; confidence: 'high' }
-  /** Replaced in a scenario file (`latency:` on the hop). */
-  | { basis: 'scenario'; file: string; why: string; confidence: Confidence }
-  /** Fitted from measured runs (a calibration overlay, `--calibration <file>`). */
-  | { basis: 'calibration'; file: string; fit: string; confidence: Confidence };
-
-export interface LatencyProvenance {
-  medianMs: ParamBasis;
-  p99Ms: ParamBasis;
-  newConnection?: { medianMs: ParamBasis; p99Ms: ParamBasis };
-}
 
 const RANK: Record<Confidence, number> = { low: 0, 'low-medium': 1, medium: 2, high: 3 };
 

@@ -7,7 +7,6 @@ import type { CostModel } from '../cost/types.ts';
 import type { RateLimiter } from '../lib/token-bucket.ts';
 import type { NetworkMap } from './address-plan.ts';
 import type { Realizations } from './realization.ts';
-import type { LatencyProvenance } from './latency.ts';
 
 export type ComponentKind =
   | 'client'
@@ -26,6 +25,36 @@ export type ComponentKind =
   | 'service';
 
 export type Confidence = 'low' | 'low-medium' | 'medium' | 'high';
+
+/** A published measurement or statement a latency parameter rests on (or that bounds an assumption). */
+export interface LatencySource {
+  url: string;
+  /** Who published it, and what it is. */
+  title: string;
+  /** What was measured or stated, with the figures. */
+  measured: string;
+  /** Under which conditions: load, payload, connections, hardware, software version, date. */
+  conditions: string;
+}
+
+/** Where one parameter's value comes from. */
+export type ParamBasis =
+  /** Derived from published figures; `derivation` says how. */
+  | { basis: 'source'; sources: LatencySource[]; derivation: string; confidence: Confidence }
+  /** No published figure: an engineering estimate; `context` lists sources that bound it without fixing it. */
+  | { basis: 'assumption'; confidence: 'low'; why: string; context?: LatencySource[] }
+  /** A scenario setting (a fixed delay the user chose, e.g. internetRttMs). */
+  | { basis: 'setting'; setting: string; confidence: 'high' }
+  /** Replaced in a scenario file (`latency:` on the hop). */
+  | { basis: 'scenario'; file: string; why: string; confidence: Confidence }
+  /** Fitted from measured runs (a calibration overlay, `--calibration <file>`). */
+  | { basis: 'calibration'; file: string; fit: string; confidence: Confidence };
+
+export interface LatencyProvenance {
+  medianMs: ParamBasis;
+  p99Ms: ParamBasis;
+  newConnection?: { medianMs: ParamBasis; p99Ms: ParamBasis };
+}
 
 /**
  * Added latency per request on a warm connection: lognormal through median and p99. Every parameter carries

@@ -120,7 +120,7 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
   const models = latencyModelsRows(r.hops);
   if (models.rows.length) {
     B.push('<h2>Latency models (where each figure comes from)</h2>');
-    for (const l of overlayLines(r.meta.settings.calibrationOverlay)) if (l) B.push(`<p class="how">${esc(l.replace(/\*\*|`/g, ''))}</p>`);
+    for (const l of overlayLines(r.meta.settings.calibrationOverlay)) if (l) B.push(`<p class="how">${esc(l.replace(/\*\*|\x60/g, ''))}</p>`);
     B.push(table(['hop', 'median / p99 (ms)', 'confidence', 'from', 'used in this run', 'basis of each figure'], models.rows));
     if (models.sources.length) B.push('<ol class="how">' + models.sources.map((l) => `<li>${esc(l.replace(/^\[\d+\] /, ''))}</li>`).join('') + '</ol>');
   }
