@@ -86,6 +86,16 @@ function evidenceOf(runs: CalibrationRun[], notes: string[]): Evidence[] {
       }
       out.push({ run, hops, total, reference: null, what: `segment timing of ${seg.hops.join(' + ')} (${seg.method}) in ${run.file}`, invalid: invalidOf(run) });
     }
+    // A real component's own timing attached to its hop (latencyModel.measured) is a segment timing of that hop.
+    for (const h of r.hops) {
+      const m = h.latencyModel?.measured;
+      if (!m?.histogram) continue;
+      try {
+        out.push({ run, hops: [{ name: h.name, component: h.component }], total: decodeHistogram(m.histogram), reference: null, what: `${h.name}'s own timing (${m.what}) in ${run.file}`, invalid: invalidOf(run) });
+      } catch (e) {
+        notes.push(`${run.file}: the measured timing of ${h.name} does not decode (${(e as Error).message}); skipped`);
+      }
+    }
     const total = histogramOf(r);
     const floor = r.floor?.histogram;
     if (total && floor) {

@@ -59,6 +59,11 @@ export function useText(use: RecordedLatencyModel['use']): string {
   return USE[use];
 }
 
+/** The real component's own measured figures, when the provider attached them. */
+function measuredText(m: Pick<RecordedLatencyModel, 'measured'>): string {
+  return m.measured ? `: p50 ${m.measured.p50Ms} ms, p99 ${m.measured.p99Ms} ms over ${m.measured.count} requests (measured: ${m.measured.what})` : '';
+}
+
 /** Lines for `plan`: the figures, then one line per parameter, then what is measured instead when real. */
 export function provenanceLines(m: ProvenancedModel, refs: SourceList, indent = '     '): string[] {
   const out = [
@@ -95,7 +100,7 @@ export function latencyModelsMarkdown(hops: Array<{ name: string; component: str
   const refs = new SourceList();
   const L = ['## Latency models (where each figure comes from)', ''];
   L.push(...overlayLines(overlay), '| hop | median / p99 (ms) | confidence | from | used in this run |', '|---|---|---|---|---|');
-  for (const { name, component, m } of rows) L.push(`| ${name} (${component}) | ${m.medianMs} / ${m.p99Ms} | ${m.confidence} | ${m.origin} | ${useText(m.use)} |`);
+  for (const { name, component, m } of rows) L.push(`| ${name} (${component}) | ${m.medianMs} / ${m.p99Ms} | ${m.confidence} | ${m.origin} | ${useText(m.use)}${measuredText(m)} |`);
   L.push('');
   for (const { name, m } of rows) {
     L.push(`- **${name}**: ${params(m).map(([p, b]) => `${p}: ${basisText(b, refs)}`).join('; ')}${m.measuredWhenReal ? `. Where real: ${m.measuredWhenReal}` : ''}`);
@@ -113,7 +118,7 @@ export function latencyModelsRows(hops: Array<{ name: string; component: string;
     `${m.medianMs} / ${m.p99Ms}`,
     m.confidence,
     m.origin,
-    useText(m.use),
+    useText(m.use) + measuredText(m),
     params(m).map(([p, b]) => `${p}: ${basisText(b, refs)}`).join(' | ') + (m.measuredWhenReal ? ` | where real: ${m.measuredWhenReal}` : ''),
   ]);
   return { rows, sources: sourceLines(refs) };

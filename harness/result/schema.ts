@@ -17,6 +17,12 @@ const InjectedLatency = z.object({
   confidence: z.string().meta(d('Confidence of the model: low, low-medium, medium, high.')),
 });
 
+export const EncodedHistogramSchema = z.object({
+  encoding: z.literal('hdr-base64').meta(d('HdrHistogram compressed encoding, base64.')),
+  unit: z.literal('us').meta(d('Recorded values are microseconds (1 us resolution, 3 significant digits).')),
+  data: z.string().meta(d('The encoded histogram: decode with harness/load/histogram.ts decodeHistogram to recompute any percentile or merge runs.')),
+});
+
 const LatencySourceSchema = z.object({
   url: z.string().meta(d('Where it is published.')),
   title: z.string().meta(d('Who published it and what it is.')),
@@ -45,6 +51,14 @@ const RecordedLatencyModelSchema = z.object({
   origin: z.enum(['catalog', 'scenario', 'calibration']).meta(d('catalog default, scenario file override, or calibration overlay (--calibration).')),
   use: z.enum(['injected', 'measured-instead', 'not-injected', 'modeled']).meta(d('injected into real traffic by the emulation; measured-instead = a real component realized the hop, the model unused; not-injected = overhead run; modeled = computed by the model provider.')),
   measuredWhenReal: z.string().optional().meta(d('What is measured instead of the model where a real component realizes the hop.')),
+  measured: z.object({
+    p50Ms: z.number().meta(d('p50 of the added latency, ms (measured).')),
+    p99Ms: z.number().meta(d('p99 of the added latency, ms (measured).')),
+    count: z.number().meta(d('Requests timed (count).')),
+    what: z.string().meta(d('What exactly was timed, and how.')),
+    fidelity: z.literal('measured'),
+    histogram: EncodedHistogramSchema.optional().meta(d('Per-request added latency, us: `calibrate` fits the hop from it directly.')),
+  }).optional().meta(d('use measured-instead: the real component\'s own added latency, attached by the provider that measured it.')),
   provenance: z.object({
     medianMs: ParamBasisSchema,
     p99Ms: ParamBasisSchema,
@@ -90,11 +104,6 @@ export const LatencySummarySchema = z.object({
   stdev: z.number().optional().meta(d('Standard deviation, ms.')),
 });
 
-export const EncodedHistogramSchema = z.object({
-  encoding: z.literal('hdr-base64').meta(d('HdrHistogram compressed encoding, base64.')),
-  unit: z.literal('us').meta(d('Recorded values are microseconds (1 us resolution, 3 significant digits).')),
-  data: z.string().meta(d('The encoded histogram: decode with harness/load/histogram.ts decodeHistogram to recompute any percentile or merge runs.')),
-});
 
 export const ThroughputPointSchema = z.object({
   t: z.number().meta(d('Seconds since measurement start (end of the interval).')),

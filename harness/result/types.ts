@@ -45,6 +45,12 @@ export interface RecordedLatencyModel {
   use: 'injected' | 'measured-instead' | 'not-injected' | 'modeled';
   measuredWhenReal?: string;
   provenance: { medianMs: RecordedParamBasis; p99Ms: RecordedParamBasis; newConnection?: { medianMs: RecordedParamBasis; p99Ms: RecordedParamBasis } };
+  /**
+   * use measured-instead: the real component's own added latency per request, as the provider measured it
+   * (e.g. Envoy's access log: downstream request start to response end minus the upstream time). With a
+   * histogram, `exposure-lab calibrate` fits the hop from it directly.
+   */
+  measured?: { p50Ms: number; p99Ms: number; count: number; what: string; fidelity: 'measured'; histogram?: EncodedHistogram };
 }
 
 export interface HopRealization {

@@ -13,7 +13,7 @@ import type { RunResult } from '../../harness/result/types.ts';
 import { buildOverlay, type CalibrationRun } from '../../harness/calibration/build.ts';
 import { applyOverlay, overlayYaml, parseOverlay } from '../../harness/calibration/overlay.ts';
 import { fitDeconvolved, fitDirect, histogramSampler } from '../../harness/calibration/fit.ts';
-import { provenanceProblems } from '../../harness/catalog/latency.ts';
+import { provenanceProblems, recordLatency } from '../../harness/catalog/latency.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { runBench } from '../../harness/run/bench.ts';
 
@@ -137,6 +137,20 @@ describe('an overlay from a team\'s runs', () => {
     expect(one.spec.hops).toHaveLength(1);
     expect(one.spec.hops[0].fit.evidence).toMatch(/same run's direct control/);
     within(one.spec.hops[0].medianMs, KUBE_PROXY[0], 0.2);
+  });
+
+  it('a real component\'s own timing attached to its hop (latencyModel.measured) is fitted directly', () => {
+    const timing = hist(new Rng(41), 20_000, [ENVOY]);
+    const r = run('public-nlb', [['public-nlb', 'nlb', NLB], ['envoy', 'envoy-gateway', ENVOY]], 42);
+    const envoy = r.result.hops.find((h) => h.name === 'envoy')!;
+    envoy.latencyModel = {
+      ...recordLatency(loadScenarioOrThrow('public-nlb').hops.find((h) => h.component === 'envoy-gateway')!.latency, 'measured-instead'),
+      measured: { p50Ms: 0.2, p99Ms: 0.8, count: 20_000, what: 'Envoy access log', fidelity: 'measured', histogram: encodeHistogram(timing) },
+    };
+    const one = buildOverlay([r], { name: 'x', createdAt: 'now' }).doc;
+    expect(one.spec.hops.map((h) => [h.component, h.fit.method])).toEqual([['envoy-gateway', 'direct']]);
+    expect(one.spec.hops[0].fit.evidence).toMatch(/envoy's own timing \(Envoy access log\)/);
+    within(one.spec.hops[0].medianMs, ENVOY[0], 0.03);
   });
 
   it('nothing separable: no fit, and a note that says which data would separate hops', () => {
