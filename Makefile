@@ -96,6 +96,7 @@ perf:
 	@npx tsx bench/driver.ts
 	@npx tsx bench/cost.ts
 	@npx tsx bench/model.ts
+	@npx tsx bench/calibration.ts
 	@npx tsx bench/emulation.ts
 
 test:

@@ -26,16 +26,60 @@ export type ComponentKind =
 
 export type Confidence = 'low' | 'low-medium' | 'medium' | 'high';
 
-/** Added latency per request on a warm connection: lognormal fitted from median and p99 (facts/latency.md). */
+/** A published measurement or statement a latency parameter rests on (or that bounds an assumption). */
+export interface LatencySource {
+  url: string;
+  /** Who published it, and what it is. */
+  title: string;
+  /** What was measured or stated, with the figures. */
+  measured: string;
+  /** Under which conditions: load, payload, connections, hardware, software version, date. */
+  conditions: string;
+}
+
+/** Where one parameter's value comes from. */
+export type ParamBasis =
+  /** Derived from published figures; `derivation` says how. */
+  | { basis: 'source'; sources: LatencySource[]; derivation: string; confidence: Confidence }
+  /** No published figure: an engineering estimate; `context` lists sources that bound it without fixing it. */
+  | { basis: 'assumption'; confidence: 'low'; why: string; context?: LatencySource[] }
+  /** A scenario setting (a fixed delay the user chose, e.g. internetRttMs). */
+  | { basis: 'setting'; setting: string; confidence: 'high' }
+  /** Replaced in a scenario file (`latency:` on the hop). */
+  | { basis: 'scenario'; file: string; why: string; confidence: Confidence }
+  /** Fitted from measured runs (a calibration overlay, `--calibration <file>`). */
+  | { basis: 'calibration'; file: string; fit: string; confidence: Confidence };
+
+export interface LatencyProvenance {
+  medianMs: ParamBasis;
+  p99Ms: ParamBasis;
+  newConnection?: { medianMs: ParamBasis; p99Ms: ParamBasis };
+}
+
+/**
+ * Added latency per request on a warm connection: lognormal through median and p99. Every parameter carries
+ * its provenance (catalog/latency.ts): a source with the derivation, or an assumption with low confidence.
+ */
 export interface LatencyModel {
   dist: 'lognormal';
   medianMs: number;
   p99Ms: number;
   /** Extra on a NEW connection (handshakes, conntrack), same distribution family. */
   newConnection?: { medianMs: number; p99Ms: number };
+  /** The lowest confidence of its parameters. */
   confidence: Confidence;
+  /** One line: where the figures come from (derived from `provenance`). */
   basis: string;
-  /** Overridden by the scenario file (then basis says so). */
+  provenance: LatencyProvenance;
+  /** Where the figures in effect come from: the catalog, the scenario file, or a calibration overlay. */
+  origin: 'catalog' | 'scenario' | 'calibration';
+  /**
+   * Set on components a real process realizes in some providers (a real Envoy, a real nginx): there the
+   * hop's latency is measured, never injected, and this model serves only the model provider and cost. Says
+   * what is measured instead.
+   */
+  measuredWhenReal?: string;
+  /** Overridden by the scenario file (origin 'scenario'). */
   overridden?: boolean;
 }
 

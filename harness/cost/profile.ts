@@ -54,7 +54,7 @@ export interface ProfileLoad {
   diagnostics: LocatedDiagnostic[];
 }
 
-export function loadProfileText(source: string, file: string, regions = availableRegions()): ProfileLoad {
+export function loadProfileText(source: string | Uint8Array, file: string, regions = availableRegions()): ProfileLoad {
   const parsed = parseStrictYaml(source, file, profileSchema, {
     startFrom: 'profiles/medium.yaml (apiVersion, kind, metadata, spec)',
     formatRef: 'the profile format in profiles/README.md',
@@ -100,9 +100,9 @@ export function toProfile(d: ProfileDoc, source: string): Profile {
 
 /** Loads a profile or throws a UserError listing every located problem. */
 export function loadProfile(file: string): Profile {
-  let source: string;
+  let source: Uint8Array;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`profile ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code})`}`, 'pass a traffic profile such as profiles/medium.yaml');

@@ -6,6 +6,7 @@ import { FEATURE_LABELS } from '../catalog/types.ts';
 import type { ChartDef } from './charts.ts';
 import { billRows, ms, pct } from './format.ts';
 import { DISPLAY_RULE } from '../cost/display.ts';
+import { latencyModelsRows, overlayLines } from './latency-provenance.ts';
 
 export interface RenderedChart extends ChartDef {
   svg: string;
@@ -116,6 +117,13 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
       r.hops.map((h) => [h.name, h.component, h.realizedBy, h.fidelity, h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none', h.overheadMs ? `${ms(h.overheadMs.p50)} / ${ms(h.overheadMs.p99)} ms` : '']),
     ),
   );
+  const models = latencyModelsRows(r.hops);
+  if (models.rows.length) {
+    B.push('<h2>Latency models (where each figure comes from)</h2>');
+    for (const l of overlayLines(r.meta.settings.calibrationOverlay)) if (l) B.push(`<p class="how">${esc(l.replace(/\*\*|\x60/g, ''))}</p>`);
+    B.push(table(['hop', 'median / p99 (ms)', 'confidence', 'from', 'used in this run', 'basis of each figure'], models.rows));
+    if (models.sources.length) B.push('<ol class="how">' + models.sources.map((l) => `<li>${esc(l.replace(/^\[\d+\] /, ''))}</li>`).join('') + '</ol>');
+  }
   if (r.cost) {
     B.push(`<h2>Monthly cost ${fid(r.cost.fidelity)}</h2><p class="how">${esc(r.cost.basis)}</p>`);
     for (const w of r.cost.warnings ?? []) B.push(`<p class="warn"><b>Warning</b>: ${esc(w)}</p>`);

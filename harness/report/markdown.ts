@@ -4,6 +4,7 @@ import { billRows, ms, pct } from './format.ts';
 import { DISPLAY_RULE } from '../cost/display.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import { runCharts } from './charts.ts';
+import { latencyModelsMarkdown } from './latency-provenance.ts';
 
 export function renderRunMarkdown(r: RunResult): string {
   const L: string[] = [];
@@ -51,6 +52,7 @@ export function renderRunMarkdown(r: RunResult): string {
     L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} |`);
   }
   L.push('');
+  L.push(...latencyModelsMarkdown(r.hops, r.meta.settings.calibrationOverlay));
   if (r.cost) {
     const bill = billRows(r.cost.lines);
     L.push(`## Monthly cost (${r.cost.fidelity}: ${r.cost.basis})`, '', `Profile ${r.cost.profile}, region ${r.cost.region}: **${bill.total} per month**.`, '');

@@ -4,28 +4,33 @@ import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { FEATURE_LABELS, type Features } from '../catalog/types.ts';
 import { predictClientIp } from '../analysis/predict.ts';
 import { combinedFeatures as chainFeatures } from '../catalog/chain.ts';
+import { provenanceLines, SourceList, sourceLines } from './latency-provenance.ts';
+import { CROSS_AZ_RTT } from '../catalog/network.ts';
 
 export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   const out: string[] = [];
   const m = s.doc.metadata;
   out.push(`${m.name}: ${m.title}`, '', wrap(m.description.trim(), 100), '');
   out.push(`cluster: ${s.cluster.nodes} node(s) in ${s.cluster.azs} AZ(s), ${s.cluster.services} service(s)`, '');
+  const refs = new SourceList();
   s.hops.forEach((h, i) => {
     const l = h.latency;
     out.push(`${i + 1}. ${h.name} [${h.component}, ${h.entry.layer(h.settings)}${h.entry.managed ? ', managed AWS' : ''}]`);
     for (const d of h.entry.describe(h.settings)) out.push(`     ${d}`);
     // The client's own latency is its internet RTT, shown in its description.
-    if (i > 0 && (l.medianMs > 0 || l.p99Ms > 0)) {
-      out.push(`     latency (modeled): median ${l.medianMs} ms, p99 ${l.p99Ms} ms, lognormal; confidence ${l.confidence}${l.overridden ? ' (overridden)' : ''}`);
-      if (l.newConnection) out.push(`     new connection: +${l.newConnection.medianMs} ms median, +${l.newConnection.p99Ms} ms p99`);
-      out.push(`     basis: ${l.basis}`);
-    }
+    if (i > 0 && (l.medianMs > 0 || l.p99Ms > 0)) out.push(...provenanceLines(l, refs));
     for (const lim of h.entry.limits(h.settings)) out.push(`     limit: ${lim.name} ${lim.value} ${lim.unit}${lim.status ? ` (-> ${lim.status})` : ''}${lim.note ? `; ${lim.note}` : ''}`);
     if (i < s.hops.length - 1) out.push('     |');
   });
   out.push('');
   const modeled = s.hops.slice(1).reduce((a, h) => a + h.latency.medianMs, 0);
   out.push(`sum of modeled medians: ${round(modeled)} ms (modeled; medians do not add exactly, the run measures the real sum)`);
+  const crossing = s.hops.filter((h) => h.entry.crossAz(h.settings, s.cluster.azs).share > 0);
+  if (crossing.length) {
+    out.push('', `cross-AZ round trip, added on the share of flows ${crossing.map((h) => `${h.name} sends`).join(' and ')} to another AZ:`);
+    out.push(...provenanceLines(CROSS_AZ_RTT, refs, '  '));
+  }
+  if (refs.entries.length) out.push('', 'latency sources:', ...sourceLines(refs, '  '));
   const p = predictClientIp(s);
   out.push(`the application reads the client IP from: ${s.appClientIpFrom}${s.hops.at(-1)!.settings.clientIpFrom === 'auto' ? ' (clientIpFrom: auto)' : ''}`);
   out.push(`client IP the application sees (predicted from the catalog): ${p.summary}`);

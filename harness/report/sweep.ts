@@ -37,7 +37,7 @@ export function scenarioText(s: ScenarioSweep, peak = 1): string {
 }
 
 export function calibrationDistance(d: SweepData, cal: CalibrationRecord | undefined): string[] {
-  if (!cal) return ['No calibration: every hop uses the catalog model (see `exposure-lab plan <scenario>` for each hop\'s basis and confidence).'];
+  if (!cal) return ['No `--calibrate-from` fit: every hop uses its model as the notes above say (the catalog, or a `--calibration` overlay; `exposure-lab plan <scenario>` shows each figure\'s basis and confidence).'];
   const lo = Math.min(...d.rps);
   const hi = Math.max(...d.rps);
   const out: string[] = [];

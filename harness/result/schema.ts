@@ -17,12 +17,62 @@ const InjectedLatency = z.object({
   confidence: z.string().meta(d('Confidence of the model: low, low-medium, medium, high.')),
 });
 
+export const EncodedHistogramSchema = z.object({
+  encoding: z.literal('hdr-base64').meta(d('HdrHistogram compressed encoding, base64.')),
+  unit: z.literal('us').meta(d('Recorded values are microseconds (1 us resolution, 3 significant digits).')),
+  data: z.string().meta(d('The encoded histogram: decode with harness/load/histogram.ts decodeHistogram to recompute any percentile or merge runs.')),
+});
+
+const LatencySourceSchema = z.object({
+  url: z.string().meta(d('Where it is published.')),
+  title: z.string().meta(d('Who published it and what it is.')),
+  measured: z.string().meta(d('What was measured or stated, with the figures.')),
+  conditions: z.string().meta(d('Under which conditions (load, payload, hardware, version, date).')),
+});
+
+const ParamBasisSchema = z.object({
+  basis: z.enum(['source', 'assumption', 'setting', 'scenario', 'calibration']).meta(d('source = derived from published figures; assumption = an engineering estimate (low confidence); setting = a scenario setting; scenario = overridden in the scenario file; calibration = fitted from measured runs.')),
+  confidence: z.string().meta(d('low, low-medium, medium, high.')),
+  sources: z.array(LatencySourceSchema).optional().meta(d('basis source: the publications it is derived from.')),
+  derivation: z.string().optional().meta(d('basis source: how the figure follows from them.')),
+  why: z.string().optional().meta(d('basis assumption or scenario: what the estimate rests on.')),
+  context: z.array(LatencySourceSchema).optional().meta(d('basis assumption: sources that bound it without fixing it.')),
+  setting: z.string().optional().meta(d('basis setting: the scenario setting.')),
+  file: z.string().optional().meta(d('basis scenario or calibration: the file.')),
+  fit: z.string().optional().meta(d('basis calibration: method, samples and goodness of the fit.')),
+});
+
+const RecordedLatencyModelSchema = z.object({
+  medianMs: z.number().meta(d('Median of the lognormal, ms (modeled).')),
+  p99Ms: z.number().meta(d('p99 of the lognormal, ms (modeled).')),
+  newConnection: z.object({ medianMs: z.number(), p99Ms: z.number() }).optional().meta(d('Extra on a new connection, ms (modeled).')),
+  confidence: z.string().meta(d('The lowest confidence of its parameters.')),
+  basis: z.string().meta(d('One line: where the figures come from.')),
+  origin: z.enum(['catalog', 'scenario', 'calibration']).meta(d('catalog default, scenario file override, or calibration overlay (--calibration).')),
+  use: z.enum(['injected', 'measured-instead', 'not-injected', 'modeled']).meta(d('injected into real traffic by the emulation; measured-instead = a real component realized the hop, the model unused; not-injected = overhead run; modeled = computed by the model provider.')),
+  measuredWhenReal: z.string().optional().meta(d('What is measured instead of the model where a real component realizes the hop.')),
+  measured: z.object({
+    p50Ms: z.number().meta(d('p50 of the added latency, ms (measured).')),
+    p99Ms: z.number().meta(d('p99 of the added latency, ms (measured).')),
+    count: z.number().meta(d('Requests timed (count).')),
+    what: z.string().meta(d('What exactly was timed, and how.')),
+    fidelity: z.literal('measured'),
+    histogram: EncodedHistogramSchema.optional().meta(d('Per-request added latency, us: `calibrate` fits the hop from it directly.')),
+  }).optional().meta(d('use measured-instead: the real component\'s own added latency, attached by the provider that measured it.')),
+  provenance: z.object({
+    medianMs: ParamBasisSchema,
+    p99Ms: ParamBasisSchema,
+    newConnection: z.object({ medianMs: ParamBasisSchema, p99Ms: ParamBasisSchema }).optional(),
+  }).meta(d('Per parameter: a source with its derivation, or an assumption, a setting, the scenario file or a calibration.')),
+});
+
 export const HopRealizationSchema = z.object({
   name: z.string().meta(d('Hop name in the scenario (unique within it).')),
   component: z.string().meta(d('Catalog component kind, e.g. nlb, envoy-gateway.')),
   realizedBy: z.string().meta(d('What realized the hop: builtin-l4-forwarder, nginx 1.22.1, haproxy 2.6, model, ...')),
   fidelity: FidelitySchema,
   injectedLatency: InjectedLatency.nullable().optional().meta(d('Modeled latency injected by the emulation; null when none (e.g. a real data plane).')),
+  latencyModel: RecordedLatencyModelSchema.optional().meta(d('The hop\'s latency model, the provenance of each figure, and how the run used it.')),
   listen: z.string().optional().meta(d('Address(es) the hop listened on during the run.')),
   notes: z.array(z.string()).optional().meta(d('Facts about the realization (e.g. which data plane stood in).')),
   overheadMs: z
@@ -54,11 +104,6 @@ export const LatencySummarySchema = z.object({
   stdev: z.number().optional().meta(d('Standard deviation, ms.')),
 });
 
-export const EncodedHistogramSchema = z.object({
-  encoding: z.literal('hdr-base64').meta(d('HdrHistogram compressed encoding, base64.')),
-  unit: z.literal('us').meta(d('Recorded values are microseconds (1 us resolution, 3 significant digits).')),
-  data: z.string().meta(d('The encoded histogram: decode with harness/load/histogram.ts decodeHistogram to recompute any percentile or merge runs.')),
-});
 
 export const ThroughputPointSchema = z.object({
   t: z.number().meta(d('Seconds since measurement start (end of the interval).')),
@@ -182,7 +227,17 @@ export const RunResultSchema = z
     spoofing: z.array(SpoofFindingSchema).optional().meta(d('Spoofing probes and their outcome.')),
     weights: z.array(WeightSchema).optional().meta(d('Weighted routing split observed (canary).')),
     hops: z.array(HopRealizationSchema).meta(d('Per-hop realization and fidelity.')),
-    floor: z.object({ latencyMs: LatencySummarySchema.meta(d('Latency of the direct control run, ms (measured).')), note: z.string().meta(d('How the floor was obtained.')) }).optional().meta(d("The lab's own floor (direct control run) for reading the figures.")),
+    floor: z.object({
+      latencyMs: LatencySummarySchema.meta(d('Latency of the direct control run, ms (measured).')),
+      note: z.string().meta(d('How the floor was obtained.')),
+      histogram: EncodedHistogramSchema.optional().meta(d('The control run\'s latency histogram (us): lets `calibrate` separate the path from the floor.')),
+    }).optional().meta(d("The lab's own floor (direct control run) for reading the figures.")),
+    segmentTimings: z.array(z.object({
+      hops: z.array(z.string()).min(1).meta(d('Hop names (consecutive) whose added latency it holds; one name = that hop alone.')),
+      method: z.string().meta(d('How it was measured (e.g. a gateway access log: request start to response end minus upstream time).')),
+      fidelity: FidelitySchema,
+      histogram: EncodedHistogramSchema.meta(d('Per-request added latency, us.')),
+    })).optional().meta(d('Measured per-request added latency of stretches of the path (calibration input for `exposure-lab calibrate`).')),
     cost: z
       .object({
         profile: z.string().meta(d('Traffic profile priced.')),

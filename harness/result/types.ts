@@ -6,6 +6,53 @@ export const RESULT_SCHEMA_VERSION = 1;
 /** Where a number came from. Never mix them silently. */
 export type Fidelity = 'measured' | 'emulated' | 'modeled';
 
+/** A published source a latency figure rests on (catalog/latency.ts LatencySource). */
+export interface RecordedLatencySource {
+  url: string;
+  title: string;
+  measured: string;
+  conditions: string;
+}
+
+/** Where one latency parameter comes from: a source, an assumption, a setting, the scenario, a calibration. */
+export interface RecordedParamBasis {
+  basis: 'source' | 'assumption' | 'setting' | 'scenario' | 'calibration';
+  confidence: string;
+  sources?: RecordedLatencySource[];
+  derivation?: string;
+  why?: string;
+  context?: RecordedLatencySource[];
+  setting?: string;
+  file?: string;
+  fit?: string;
+}
+
+/** The latency model a hop had in this run, with its provenance, and what the run did with it. */
+export interface RecordedLatencyModel {
+  medianMs: number;
+  p99Ms: number;
+  newConnection?: { medianMs: number; p99Ms: number };
+  confidence: string;
+  /** One line: where the figures come from. */
+  basis: string;
+  /** The catalog default, the scenario file, or a calibration overlay (`--calibration`). */
+  origin: 'catalog' | 'scenario' | 'calibration';
+  /**
+   * injected: the emulation added samples of it to real traffic; measured-instead: a real component realized
+   * the hop and its latency is measured, the model unused; not-injected: an overhead run (`--no-latency`);
+   * modeled: the model provider computed with it.
+   */
+  use: 'injected' | 'measured-instead' | 'not-injected' | 'modeled';
+  measuredWhenReal?: string;
+  provenance: { medianMs: RecordedParamBasis; p99Ms: RecordedParamBasis; newConnection?: { medianMs: RecordedParamBasis; p99Ms: RecordedParamBasis } };
+  /**
+   * use measured-instead: the real component's own added latency per request, as the provider measured it
+   * (e.g. Envoy's access log: downstream request start to response end minus the upstream time). With a
+   * histogram, `exposure-lab calibrate` fits the hop from it directly.
+   */
+  measured?: { p50Ms: number; p99Ms: number; count: number; what: string; fidelity: 'measured'; histogram?: EncodedHistogram };
+}
+
 export interface HopRealization {
   /** Hop name in the scenario (unique within it). */
   name: string;
@@ -16,6 +63,8 @@ export interface HopRealization {
   fidelity: Fidelity;
   /** Modeled latency injected by the emulation (null when none is injected, e.g. a real data plane). */
   injectedLatency?: { medianMs: number; p99Ms: number; source: string; confidence: string } | null;
+  /** The hop's latency model with the provenance of each figure and how the run used it (absent in older results). */
+  latencyModel?: RecordedLatencyModel;
   /** Address(es) the hop listened on during the run (loopback for local). */
   listen?: string;
   notes?: string[];
@@ -43,6 +92,17 @@ export interface EncodedHistogram {
   encoding: 'hdr-base64';
   unit: 'us';
   data: string;
+}
+
+/** The measured added latency of consecutive hops of the path, per request (calibration input). */
+export interface SegmentTiming {
+  /** Hop names (consecutive in the chain) whose added latency it holds, both directions; one name = that hop alone. */
+  hops: string[];
+  /** How it was measured, e.g. "Envoy access log: downstream request start to response end, minus upstream time". */
+  method: string;
+  fidelity: Fidelity;
+  /** Per-request added latency, microseconds (HdrHistogram, as latencyMs.histogram). */
+  histogram: EncodedHistogram;
 }
 
 export interface ThroughputPoint {
@@ -154,7 +214,12 @@ export interface RunResult {
   spoofing?: SpoofFinding[];
   weights?: Array<{ version: string; count: number; share: number; ci95: [number, number]; expected?: number }>;
   hops: HopRealization[];
-  floor?: { latencyMs: LatencySummary; note: string };
+  floor?: { latencyMs: LatencySummary; note: string; histogram?: EncodedHistogram };
+  /**
+   * Per-request added latency of stretches of the path, measured in the run where the data separates them
+   * (a gateway's access-log timings, the echo's own timing): what `exposure-lab calibrate` fits hop by hop.
+   */
+  segmentTimings?: SegmentTiming[];
   cost?: { profile: string; region: string; monthlyUsd: number; lines: CostLine[]; fidelity: Fidelity; basis: string; warnings?: string[] };
   /** Feature matrix row from the catalog: false, or the hop (and detail) that provides the feature. */
   features?: Record<string, string | boolean>;

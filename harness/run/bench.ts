@@ -17,6 +17,7 @@ import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
 import { runSpoofProbes } from '../measure/spoof.ts';
 import type { SpoofFinding } from '../result/types.ts';
+import { applyOverlay, loadOverlay, type OverlayApplication } from '../calibration/overlay.ts';
 
 export interface BenchOptions {
   scenario: string;
@@ -39,6 +40,8 @@ export interface BenchOptions {
   progress?: boolean;
   /** Model provider: measured result.json files to calibrate hop distributions and capacity from. */
   calibrateFrom?: string[];
+  /** A calibration overlay (`exposure-lab calibrate`): fitted hop distributions replace the catalog's (local, model). */
+  calibration?: string;
 }
 
 export const BENCH_DEFAULTS = {
@@ -76,10 +79,21 @@ export function loadPlanFor(shape: LoadShape, r: Realized): LoadPlan {
 
 export async function runBench(o: BenchOptions): Promise<{ dir: string; result: RunResult }> {
   const warnings: string[] = [];
-  const scenario = loadScenarioOrThrow(o.scenario, (w) => {
+  let scenario = loadScenarioOrThrow(o.scenario, (w) => {
     warnings.push(`${w.field}: ${w.message} (hint: ${w.hint})`);
     o.log(`warning: ${w.file}:${w.line}: ${w.field}: ${w.message}`);
   });
+  // A bad overlay fails before anything is started, like a bad scenario.
+  let overlay: OverlayApplication | undefined;
+  if (o.calibration) {
+    if (o.provider !== 'local' && o.provider !== 'model') {
+      throw new UserError(`--calibration applies to the local and model providers, not ${o.provider}`, `a ${o.provider} run measures the real components: drop --calibration, or run --provider local or model`);
+    }
+    const applied = applyOverlay(scenario, loadOverlay(o.calibration));
+    scenario = applied.scenario;
+    overlay = applied.application;
+    o.log(`calibration ${o.calibration}: ${overlay.applied.length ? overlay.applied.map((a) => `${a.hop} ${a.medianMs}/${a.p99Ms} ms`).join(', ') : 'no hop of this scenario is in it'}`);
+  }
   // A bad profile fails before anything is started.
   const profile = o.profile ? loadProfile(o.profile) : undefined;
   const provider = getProvider(o.provider);
@@ -149,7 +163,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       gitRevision: gitRevision(),
       host: hostInfo(),
       tools,
-      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: shape.connectionMode, notes, ...(calibration ? { calibration } : {}) },
+      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: shape.connectionMode, notes, ...(calibration ? { calibration } : {}), ...(overlay ? { calibrationOverlay: overlay } : {}) },
     },
     interrupted,
     error,

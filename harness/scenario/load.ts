@@ -11,6 +11,7 @@ import { formatPath, type LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { locate } from '../lib/positions.ts';
 import { parseStrictYaml, sortDiagnostics } from '../lib/strict-yaml.ts';
 import { structuralRules } from './rules.ts';
+import { scenarioOverride } from '../catalog/latency.ts';
 import type { ResolvedHop, Scenario } from './model.ts';
 
 export interface LoadResult {
@@ -19,9 +20,9 @@ export interface LoadResult {
 }
 
 export function loadScenarioFile(file: string): LoadResult {
-  let source: string;
+  let source: Uint8Array;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -35,7 +36,8 @@ export function loadScenarioFile(file: string): LoadResult {
   return loadScenarioText(source, file);
 }
 
-export function loadScenarioText(source: string, file: string): LoadResult {
+/** `source` as bytes is checked to be UTF-8; as a string it is taken as already decoded. */
+export function loadScenarioText(source: string | Uint8Array, file: string): LoadResult {
   const parsed = parseStrictYaml(source, file, scenarioSchema, {
     startFrom: 'a file in scenarios/ (apiVersion, kind, metadata, spec)',
     formatRef: 'the scenario format in README.md',
@@ -60,9 +62,7 @@ export function loadScenarioText(source: string, file: string): LoadResult {
   const hops: ResolvedHop[] = sdoc.spec.chain.map((h, index) => {
     const entry = CATALOG[h.component];
     const base = entry.latency(h.settings);
-    const latency = h.latency
-      ? { ...base, medianMs: h.latency.medianMs, p99Ms: h.latency.p99Ms, overridden: true, basis: h.latency.basis ?? `overridden in ${basename(file)}`, confidence: base.confidence }
-      : base;
+    const latency = h.latency ? scenarioOverride(base, h.latency, basename(file)) : base;
     return { index, name: refs[index].name, component: h.component, entry, settings: h.settings, latency };
   });
   const svc = hops[hops.length - 1].settings;

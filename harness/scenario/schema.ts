@@ -10,6 +10,8 @@ export const latencyOverride = z.strictObject({
   p99Ms: z.number().min(0).max(60_000),
   /** Why you override it (e.g. "fitted from EKS run 2026-11-02"). */
   basis: z.string().optional(),
+  /** How far you trust these figures (default low: an override without a stated basis is an assumption). */
+  confidence: z.enum(['low', 'low-medium', 'medium', 'high']).optional(),
 });
 
 const hopName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "public-nlb"');

@@ -145,14 +145,9 @@ function allowedKeysAt(path: ReadonlyArray<PropertyKey>, raw: unknown): string[]
 }
 
 /** Parses manifest text; never throws. `file` is only used in the diagnostics. */
-export function parseManifest(source: string, file: string): ManifestLoad {
+export function parseManifest(source: string | Uint8Array, file: string): ManifestLoad {
   const r = parseStrictYaml(source, file, manifestSchema, { startFrom: 'infra/tools/tools.yaml', formatRef: 'the header of infra/tools/tools.yaml' });
-  let raw: unknown;
-  try {
-    raw = r.doc.toJS();
-  } catch {
-    raw = undefined;
-  }
+  const raw = r.raw;
   // The shared explanations speak of scenario hops and do not see inside records: say what a manifest means.
   const diagnostics = r.diagnostics.map((d) => {
     const segs = d.field.split('.');
@@ -183,9 +178,9 @@ let cached: { file: string; manifest: ToolManifest } | undefined;
 /** The manifest, loaded once per process; a broken manifest is a UserError listing every located problem. */
 export function loadManifest(file = process.env.EXPOSURE_LAB_TOOLS_MANIFEST || MANIFEST_PATH): ToolManifest {
   if (cached?.file === file) return cached.manifest;
-  let text: string;
+  let text: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file);
   } catch (e) {
     throw new UserError(`cannot read the tool manifest ${file}: ${(e as Error).message}`, 'restore infra/tools/tools.yaml from git (git checkout -- infra/tools/tools.yaml)');
   }

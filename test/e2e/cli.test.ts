@@ -1,7 +1,10 @@
 // The CLI as a user runs it: real processes, real traffic on loopback, real files.
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { synthResult } from '../fixtures/results/synthetic.ts';
+import { encodeHistogram, newHistogram, recordMs, summarize } from '../../harness/load/histogram.ts';
+import { Rng } from '../../harness/providers/model/rng.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,8 +67,56 @@ describe('exposure-lab CLI: the commands that start no traffic', () => {
     const r = lab(['plan', 'apigw-nlb-gateway']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('api [apigw-rest, L7, managed AWS]');
-    expect(r.stdout).toMatch(/latency \(modeled\): median 8 ms, p99 35 ms, lognormal; confidence low-medium/);
+    expect(r.stdout).toMatch(/latency \(modeled\): median 8 ms, p99 25 ms, lognormal; confidence low; from the catalog/);
+    // Each figure's basis: a numbered source or the assumption label, and the sources with their URLs.
+    expect(r.stdout).toMatch(/p99: source \[\d\] \(low\): inferred from two AWS statements/);
+    expect(r.stdout).toMatch(/median: assumption \(low\): /);
+    expect(r.stdout).toMatch(/latency sources:\n {2}\[1\] .*https:\/\//);
     expect(r.stdout).toContain('client IP the application sees (predicted from the catalog): the real client IP');
+  });
+
+  it('catalog labels each model sourced or assumed, and --sources gives every figure\'s basis with URLs', () => {
+    const r = lab(['catalog']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/envoy-gateway\s+L7\s+0\.08\/0\.15 ms\s+low-medium\s+source\s/);
+    expect(r.stdout).toMatch(/apigw-http\s+L7\s+3\.5\/10 ms\s+low\s+median assumption, p99 source/);
+    const s = lab(['catalog', '--sources']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toContain('https://aws.amazon.com/blogs/compute/building-better-apis-http-apis-now-generally-available/');
+    expect(s.stdout).toMatch(/lattice: Amazon VPC Lattice\n.*\n {4}median: assumption \(low\)/);
+  });
+
+  it('calibrate fits a hop from a ladder of two runs, writes the overlay, and bench --calibration uses it; a bad overlay is a located error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-calibrate-'));
+    // Two eks runs: direct (the floor) and nodeport (the floor plus kube-proxy, median 0.1 ms, p99 0.4 ms).
+    const rng = new Rng(9);
+    const ln = (m: number, p: number) => rng.lognormal(Math.log(m), Math.log(p / m) / 2.3263478740408408);
+    const write = (name: string, hops: Array<[string, string]>, extra: () => number) => {
+      const h = newHistogram();
+      for (let i = 0; i < 20_000; i++) recordMs(h, ln(0.4, 1.2) + extra());
+      const r = synthResult({ scenario: name });
+      r.provider = 'eks';
+      r.load.requests = 20_000;
+      r.latencyMs = { ...summarize(h), fidelity: 'measured', histogram: encodeHistogram(h) };
+      r.hops = hops.map(([n, c]) => ({ name: n, component: c, realizedBy: 'AWS', fidelity: 'measured' as const }));
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify(r));
+      return join(dir, `${name}.json`);
+    };
+    const direct = write('direct', [['client', 'client'], ['app', 'service']], () => 0);
+    const nodeport = write('nodeport', [['client', 'client'], ['kube-proxy', 'kube-proxy'], ['app', 'service']], () => ln(0.1, 0.4));
+    const out = join(dir, 'team.yaml');
+    const r = lab(['calibrate', direct, nodeport, '--out', out, '--name', 'team']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/kube-proxy\s+median 0\.\d+ ms, p99 0\.\d+ ms \((medium|low-medium)\): deconvolution fit of kube-proxy in nodeport \(eks\), 20000 requests, KS 0\.\d+/);
+    expect(r.lastLine).toBe(out);
+    const b = lab(['bench', 'public-nlb', '--provider', 'model', '--duration', '2', '--rate', '50', '--out', dir, '--calibration', out]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(join(b.lastLine, 'report.md'), 'utf8')).toMatch(/the numbers of \*\*kube-proxy\*\*/);
+    writeFileSync(out, readFileSync(out, 'utf8').replace('component: kube-proxy', 'component: kube-proxyy'));
+    const bad = lab(['bench', 'public-nlb', '--provider', 'model', '--duration', '1', '--out', dir, '--calibration', out]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/team\.yaml:\d+:\d+: error: spec\.hops\[0\]\.component: "kube-proxyy" is not allowed here/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('cost prints every line of the bill as JSON with the documented keys, all modeled', () => {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { CATALOG, COMPONENT_KINDS } from '../../harness/catalog/index.ts';
 import { FEATURE_LABELS, type CatalogEntry, type Envelope, type Hop } from '../../harness/catalog/types.ts';
 import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
+import { provenanceProblems } from '../../harness/catalog/latency.ts';
 import { xffList } from '../../harness/catalog/headers.ts';
 import { LOCAL_REALIZERS } from '../../harness/providers/local/realizers.ts';
 import { CLUSTER_LB_REALIZERS, OUTSIDE_REALIZERS } from '../../harness/k8s/realizers.ts';
@@ -70,6 +71,8 @@ describe('every catalog entry, every settings combination', () => {
         expect(lat.medianMs, at).toBeGreaterThanOrEqual(0);
         expect(lat.p99Ms, at).toBeGreaterThanOrEqual(lat.medianMs);
         expect(lat.basis.length, at).toBeGreaterThan(10);
+        // Every figure has a source (URL, what was measured, conditions) or is an assumption with low confidence.
+        expect(provenanceProblems(lat), at).toEqual([]);
         for (const l of e.limits(s)) expect(l.value, `${at} ${l.name}`).toBeGreaterThan(0);
         expect(Object.keys(e.features(s)).every((k) => k in FEATURE_LABELS), at).toBe(true);
 

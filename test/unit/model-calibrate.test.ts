@@ -7,6 +7,26 @@ import { Rng } from '../../harness/providers/model/rng.ts';
 import { encodeHistogram, newHistogram, recordMs, summarize } from '../../harness/load/histogram.ts';
 import type { RunResult } from '../../harness/result/types.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
+import { loadScenarioText } from '../../harness/scenario/load.ts';
+import { simulateScenario } from '../../harness/providers/model/simulate.ts';
+import { loadShapeFor } from '../../harness/run/bench.ts';
+
+const DIRECT_ALB = `apiVersion: exposure-lab.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: direct-alb
+  title: Client -> ALB (ip targets) -> service
+  description: one emulated hop in front of the service
+  tradeoffs: { waf: none, tls: none, certificates: none, podAwareRouting: none, redundancy: none }
+spec:
+  cluster: { nodes: 1, azs: 1, services: 1 }
+  chain:
+    - component: client
+    - component: alb
+      settings: { targetType: ip }
+    - component: service
+      name: app
+`;
 
 function lognormalHist(median: number, p99: number, n: number, seed = 1) {
   const rng = new Rng(seed);
@@ -91,6 +111,28 @@ describe('model calibration', () => {
     expect(cal.capacity[0].perReplicaRps).toBe(1500);
     const ok = result({ scenario: 'public-nlb', hist: lognormalHist(1, 3, 5000) });
     expect(calibrate([{ file: 'ok.json', result: ok }], loadScenarioOrThrow).capacity).toHaveLength(0);
+  });
+
+  it('wiring on synthetic data: the floor-calibrated model of a path is the floor plus the hop models (fixed seeds)', () => {
+    // A measured floor (the lab's overhead) and one emulated ALB hop in one AZ: what the model predicts must
+    // be the floor plus the ALB's catalog lognormal, drawn independently here as the truth.
+    const scenario = loadScenarioText(DIRECT_ALB, 'direct-alb.yaml').scenario!;
+    const alb = scenario.hops[1].latency;
+    const floor = lognormalHist(0.4, 1.5, 200_000, 5);
+    const rng = new Rng(6);
+    const truth = newHistogram();
+    const fq = floorQuantiles(floor);
+    for (let i = 0; i < 200_000; i++) {
+      const f = fq[Math.floor(rng.uniform() * (fq.length - 1))];
+      recordMs(truth, f + rng.lognormal(Math.log(alb.medianMs), Math.log(alb.p99Ms / alb.medianMs) / 2.3263478740408408));
+    }
+    const cal = calibrate([{ file: 'floor.json', result: result({ scenario: 'direct-alb', hist: floor, settings: { injectLatency: false } }) }], loadScenarioOrThrow);
+    const model = simulateScenario(scenario, loadShapeFor(scenario, { rate: 1000, durationS: 200, warmupS: 0 }), { seed: 7, calibration: cal, arrivals: 'uniform' });
+    const t = summarize(truth);
+    const m = model.outcome.latencyMs;
+    expect(Math.abs(m.p50 / t.p50 - 1)).toBeLessThan(0.03);
+    expect(Math.abs(m.p90 / t.p90 - 1)).toBeLessThan(0.04);
+    expect(Math.abs(m.p99 / t.p99 - 1)).toBeLessThan(0.08);
   });
 
   it('quantile tables are monotone and end at p99.99', () => {

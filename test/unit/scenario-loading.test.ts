@@ -76,6 +76,52 @@ describe('scenario loading: invalid fixtures report every problem at once, locat
   });
 });
 
+describe('scenario loading: hostile YAML gets a located error, never an exception', () => {
+  const base = readFileSync(scenarioPath('public-nlb'), 'utf8');
+  const one = (src: string | Uint8Array) => {
+    const { scenario, diagnostics } = loadScenarioText(src, 'h.yaml');
+    expect(scenario).toBeUndefined();
+    return diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+  };
+  const lineOf = (needle: string) => base.slice(0, base.indexOf(needle)).split('\n').length;
+
+  it('an alias to an anchor that does not exist', () => {
+    const line = lineOf('targetType: instance');
+    expect(one(base.replace('targetType: instance', 'targetType: *nope'))).toEqual([expect.stringMatching(new RegExp(`^${line}:\\d+ yaml-alias-unknown alias \\*nope refers to no anchor`))]);
+  });
+
+  it('aliases that expand past the guard (a "billion laughs" document)', () => {
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 6; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(one(bomb + base)).toEqual([expect.stringMatching(/^2:\d+ yaml-alias-expansion the aliases expand to more than 100 copies/)]);
+  });
+
+  it('bytes that are not UTF-8, and a UTF-16 file', () => {
+    const bytes = new TextEncoder().encode(base);
+    const bad = Uint8Array.from([...bytes.subarray(0, 20), 0xc3, 0x28, ...bytes.subarray(20)]);
+    expect(one(bad)).toEqual(['1:21 not-utf8 byte 0xc3 at offset 20 is not valid UTF-8']);
+    expect(one(Uint8Array.from([0xff, 0xfe, 0x61, 0x00]))).toEqual(['1:1 not-utf8 the file is UTF-16 text, not UTF-8']);
+  });
+
+  it('nesting deeper than 64 levels, in flow and in block style', () => {
+    expect(one(`a: ${'['.repeat(5000)}`)).toEqual(['1:68 yaml-too-deep nesting deeper than 64 levels']);
+    let block = '';
+    for (let i = 0; i < 100; i++) block += `${' '.repeat(i)}k${i}:\n`;
+    expect(one(block)).toEqual(['65:1 yaml-too-deep nesting deeper than 64 levels']);
+  });
+
+  it('unknown tags, YAML 1.1 types and collection keys are errors, not silently converted values', () => {
+    expect(one(base.replace('targetType: instance', 'targetType: !!binary aW5zdGFuY2U='))[0]).toMatch(/yaml-syntax .*tag/i);
+    expect(one(base.replace('targetType: instance', 'targetType: !custom instance'))[0]).toMatch(/yaml-syntax .*tag/i);
+    expect(one(`? [a, b]\n: 1\n${base}`)[0]).toMatch(/^1:\d+ yaml-syntax/);
+  });
+
+  it('a cascade of syntax errors is cut at 50, with a count of the rest', () => {
+    const ds = one(Array.from({ length: 200 }, (_, i) => `k${i}: "unterminated\n`).join(''));
+    expect(ds.length).toBeLessThanOrEqual(51);
+  });
+});
+
 describe('scenario loading: legal but harmful configurations load with warnings', () => {
   it('in-tree NLB ignores the PROXY annotation; nginx trusting 0.0.0.0/0 is spoofable', () => {
     expectDiagnostics('valid-warnings.yaml', [

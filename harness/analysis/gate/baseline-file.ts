@@ -8,6 +8,7 @@ import { UserError } from '../../lib/errors.ts';
 import type { RunResult } from '../../result/types.ts';
 import { resultIssues } from '../../result/schema.ts';
 import { formatPath } from '../../lib/diagnostics.ts';
+import { decodeHistogram } from '../../load/histogram.ts';
 import { runMetadata, type RunMetadata } from './metadata.ts';
 import { runSample, type RunSample } from './sample.ts';
 
@@ -176,6 +177,15 @@ export function parseBaseline(text: string, file: string): { history: BaselineHi
         issues.map((i) => ({ path: i.path.split(/\.|\[|\]/).filter((seg) => seg && seg !== '(root)').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg)), message: i.message })),
         'this looks like a result.json that was damaged or edited: restore it from git, or record the baseline again',
       );
+    }
+    // The schema sees the histogram as a string; a damaged one must be located here, not thrown later.
+    const hist = (data as RunResult).latencyMs?.histogram;
+    if (hist) {
+      try {
+        decodeHistogram(hist);
+      } catch (e) {
+        locateIssues([{ path: ['latencyMs', 'histogram', 'data'], message: `the latency histogram does not decode (${(e as Error).message})` }], 'this looks like a result.json that was damaged or edited: restore it from git, or record the baseline again');
+      }
     }
     return { history: historyFromResults([data as RunResult]), legacy: true };
   }

@@ -4,6 +4,7 @@ import type { ComponentDefinition, Diagnostic } from '../types.ts';
 import { gatewayMustReadForwardedFor } from './gateway.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
+import { assumption, lognormalModel, sourced, SOURCES } from '../latency.ts';
 
 const settings = z.strictObject({
   scheme: z.enum(['internet-facing', 'internal']).default('internet-facing'),
@@ -67,7 +68,13 @@ export const alb: ComponentDefinition<AlbSettings> = {
     if (env.proxy.length) return { ok: false, status: 400, reason: 'ALB received bytes that are not HTTP (a PROXY header)' };
     return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
   },
-  latency: () => ({ dist: 'lognormal', medianMs: 1.0, p99Ms: 5, confidence: 'low', basis: 'facts/latency.md: ALB ~1 ms processing fields in access logs plus a proxy hop (estimate)' }),
+  latency: () =>
+    lognormalModel({
+      medianMs: 1.0,
+      p99Ms: 5,
+      median: assumption('no published figure; a managed L7 proxy hop (TLS off, HTTP parse, rule match, pooled upstream) put at 1 ms; the access log fields are how to measure it', [SOURCES.albAccessLogs]),
+      p99: assumption('no published figure; a 5x tail for a shared multi-tenant proxy fleet', [SOURCES.albAccessLogs]),
+    }),
   limits: () => [
     { name: 'idle timeout (default)', value: 60, unit: 's' },
     { name: 'target response timeout (idle)', value: 60, unit: 's', status: 504 },

@@ -6,6 +6,7 @@ import { appendXff, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
 import { OUTER_LB } from './nlb.ts';
 import { proxyMismatch } from './gateway.ts';
+import { assumption, lognormalModel, sourced, SOURCES } from '../latency.ts';
 
 const settings = z.strictObject({
   scheme: z.enum(['internet-facing', 'internal']).default('internet-facing'),
@@ -54,7 +55,13 @@ export const clb: ComponentDefinition<ClbSettings> = {
     const proxy = s.proxyProtocol === 'v1' ? [{ version: 1 as const, source: env.peer }, ...env.proxy] : env.proxy;
     return { ok: true, env: { ...env, peer: ctx.self, proxy } };
   },
-  latency: () => ({ dist: 'lognormal', medianMs: 1.0, p99Ms: 6, confidence: 'low', basis: 'facts/latency.md: Classic LB, as ALB (engineering estimate)' }),
+  latency: () =>
+    lognormalModel({
+      medianMs: 1.0,
+      p99Ms: 6,
+      median: assumption('no published figure; taken as the ALB (an older proxy fleet of the same kind); the access log fields are how to measure it', [SOURCES.clbAccessLogs]),
+      p99: assumption('no published figure; a slightly longer tail than the ALB for the older fleet', [SOURCES.clbAccessLogs]),
+    }),
   limits: () => [{ name: 'idle timeout', value: 60, unit: 's' }],
   features: (s) => ({
     wafAttachable: false,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ComponentDefinition } from '../types.ts';
 import { NO_FORWARDING } from '../forwarding.ts';
+import { fixedSetting } from '../latency.ts';
 
 const settings = z.strictObject({
   /** Distinct client source addresses (each a real 127.x socket address locally). */
@@ -33,13 +34,7 @@ export const client: ComponentDefinition<ClientSettings> = {
     s.https ? 'HTTPS toward the first hop' : 'plain HTTP toward the first hop',
   ],
   apply: (env) => ({ ok: true, env }),
-  latency: (s) => ({
-    dist: 'lognormal',
-    medianMs: s.internetRttMs,
-    p99Ms: s.internetRttMs,
-    confidence: 'high',
-    basis: s.internetRttMs ? 'scenario setting internetRttMs (fixed)' : 'no internet RTT modeled (internetRttMs: 0)',
-  }),
+  latency: (s) => fixedSetting(s.internetRttMs, 'internetRttMs'),
   limits: () => [],
   features: () => ({}),
 };

@@ -4,6 +4,7 @@ import type { ComponentDefinition } from '../types.ts';
 import { managedFleet } from '../forwarding.ts';
 import { gatewayMustReadForwardedFor } from './gateway.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
+import { assumption, lognormalModel } from '../latency.ts';
 
 const settings = z.strictObject({
   viewerProtocol: z.enum(['https', 'http']).default('https'),
@@ -59,13 +60,15 @@ export const cloudfront: ComponentDefinition<CloudFrontSettings> = {
     headers = setHeader(headers, 'x-amz-cf-id', 'lab-' + (ctx.random ? ctx.random().toString(36).slice(2, 12) : 'edge'));
     return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
   },
-  latency: () => ({
-    dist: 'lognormal',
-    medianMs: 2,
-    p99Ms: 10,
-    confidence: 'low',
-    basis: 'facts/latency.md: CloudFront cache miss 2/10 ms, plus client-edge RTT per handshake and one edge-origin RTT (estimate)',
-  }),
+  // The edge's own processing on a cache miss; the client->edge and edge->origin round trips are modeled
+  // separately from the client's RTT settings (providers/model/path.ts).
+  latency: () =>
+    lognormalModel({
+      medianMs: 2,
+      p99Ms: 10,
+      median: assumption('no published figure for the edge\'s own processing on a cache miss (round trips excluded); 2 ms for TLS, cache lookup and a pooled origin request'),
+      p99: assumption('no published figure; a 5x tail for a shared edge fleet'),
+    }),
   limits: (s) => [
     { name: 'requests per distribution', value: 250_000, unit: 'req/s', note: 'adjustable' },
     { name: 'origin response timeout', value: s.originTimeoutS, unit: 's', status: 504 },

@@ -6,6 +6,7 @@ import { GATEWAY_CLIENT_HEADER, appendXff, setHeader, xffList } from '../headers
 import { problem } from '../diag.ts';
 import { acceptConnection, inClusterGatewayFacets } from './gateway.ts';
 import { isTrustEntry, trusted, type NetworkMap } from '../address-plan.ts';
+import { assumption, lognormalModel } from '../latency.ts';
 
 const cidr = z.string().refine(isTrustEntry, 'an IPv4 CIDR such as 10.0.0.0/16, or one of: vpc, cloudfront, lattice');
 
@@ -80,7 +81,14 @@ export const ingressNginx: ComponentDefinition<IngressNginxSettings> = {
     headers = setHeader(headers, GATEWAY_CLIENT_HEADER, client);
     return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
   },
-  latency: () => ({ dist: 'lognormal', medianMs: 0.3, p99Ms: 2, confidence: 'low-medium', basis: 'facts/latency.md: NGINX ingress per hop, comparable to Envoy' }),
+  latency: () =>
+    lognormalModel({
+      medianMs: 0.3,
+      p99Ms: 2,
+      median: assumption('no published per-hop figure for ingress-nginx; an L7 proxy hop put above the Envoy figure for its Lua balancer and the ingress controller\'s default access log'),
+      p99: assumption('no published figure; a wider tail than Envoy\'s for worker reloads on configuration changes'),
+      measuredWhenReal: 'a real nginx realizes this hop on the local provider (and the cluster\'s ingress-nginx on kind and EKS): its own time per request is measured in the run and nothing is injected; this model serves only the model provider and cost',
+    }),
   limits: (s) => [{ name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' }],
   features: () => ({
     wafAttachable: 'ModSecurity in the controller (not AWS WAF)',

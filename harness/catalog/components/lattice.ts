@@ -4,6 +4,7 @@ import type { ComponentDefinition, Diagnostic } from '../types.ts';
 import { managedFleet } from '../forwarding.ts';
 import { appendXff, removeHeader, setHeader } from '../headers.ts';
 import { problem } from '../diag.ts';
+import { assumption, lognormalModel } from '../latency.ts';
 
 const route = z.strictObject({
   /** Service version name (spec.chain[service].settings.versions[].name). */
@@ -76,7 +77,13 @@ export const lattice: ComponentDefinition<LatticeSettings> = {
     headers = setHeader(headers, 'x-amzn-lattice-target', `service-arn=lab;target-group-arn=${route}`);
     return { ok: true, env: { peer: ctx.self, proxy: [], headers }, route };
   },
-  latency: () => ({ dist: 'lognormal', medianMs: 1.5, p99Ms: 8, confidence: 'low', basis: 'facts/latency.md: VPC Lattice modeled as a managed L7 proxy (estimate)' }),
+  latency: () =>
+    lognormalModel({
+      medianMs: 1.5,
+      p99Ms: 8,
+      median: assumption('no published figure; a managed L7 proxy with IAM auth and weighted routing put above the ALB'),
+      p99: assumption('no published figure; a 5x tail as for the other managed L7 proxies'),
+    }),
   limits: () => [{ name: 'requests per service per AZ', value: 10_000, unit: 'req/s', status: 429, note: 'confirm in Service Quotas' }],
   features: (s) => ({
     wafAttachable: false,

@@ -4,6 +4,7 @@ import type { ComponentDefinition, Diagnostic, Hop } from '../types.ts';
 import { problem } from '../diag.ts';
 import { zonalLoadBalancer } from '../forwarding.ts';
 import { proxyMismatch } from './gateway.ts';
+import { assumption, lognormalModel, SOURCES } from '../latency.ts';
 
 /** Where a load balancer other than the one in front of the cluster comes from on EKS. */
 export const OUTER_LB = { reason: 'only the load balancer directly in front of the cluster comes from a Service annotation', hint: 'create the outer load balancer by other means' };
@@ -76,21 +77,24 @@ export const nlb: ComponentDefinition<NlbSettings> = {
   },
   latency: (s) =>
     s.listener === 'TLS'
-      ? {
-          dist: 'lognormal',
+      ? lognormalModel({
           medianMs: 0.3,
           p99Ms: 1.5,
-          newConnection: { medianMs: 1.0, p99Ms: 3.0 },
-          confidence: 'low',
-          basis: 'facts/latency.md: NLB TLS termination 0.3/1.5 ms, plus ~1 ms CPU and 1-2 RTT per new connection (estimate)',
-        }
-      : {
-          dist: 'lognormal',
+          median: assumption('no published figure; record decryption and re-encryption toward the target on top of the TCP forwarding', [SOURCES.nlbProduct]),
+          p99: assumption('no published figure; a 5x tail', [SOURCES.nlbProduct]),
+          newConnection: {
+            medianMs: 1.0,
+            p99Ms: 3.0,
+            median: assumption('no published figure; about 1 ms of handshake CPU per new TLS connection (the handshake round trips are modeled from the client RTT)'),
+            p99: assumption('no published figure; 3 ms'),
+          },
+        })
+      : lognormalModel({
           medianMs: 0.1,
           p99Ms: 0.5,
-          confidence: 'low',
-          basis: 'facts/latency.md: NLB TCP pass-through, no published measurement (engineering estimate)',
-        },
+          median: assumption('AWS states "ultra-low latencies" with no figure; one Hyperplane forwarding step in the AZ put at 0.1 ms', [SOURCES.nlbProduct]),
+          p99: assumption('no published figure; a 5x tail', [SOURCES.nlbProduct]),
+        }),
   limits: (s) => [
     { name: 'TCP idle timeout', value: 350, unit: 's' },
     ...(s.listener === 'TLS' ? [{ name: 'new TLS connections per NLCU', value: 50, unit: 'conn/s', note: '16x less than TCP (800)' }] : []),

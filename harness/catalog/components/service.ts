@@ -5,6 +5,7 @@ import type { ComponentDefinition, Envelope } from '../types.ts';
 import { NO_FORWARDING } from '../forwarding.ts';
 import { GATEWAY_CLIENT_HEADER, getHeader, xffList } from '../headers.ts';
 import { problem } from '../diag.ts';
+import { fixedSetting } from '../latency.ts';
 
 const version = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS label such as "v1"'),
@@ -91,13 +92,7 @@ export const service: ComponentDefinition<ServiceSettings> = {
     `response ${s.responseBytes} B${s.processingMs ? `, ${s.processingMs} ms processing` : ''}`,
   ],
   apply: (env) => ({ ok: true, env }),
-  latency: (s) => ({
-    dist: 'lognormal',
-    medianMs: s.processingMs,
-    p99Ms: s.processingMs,
-    confidence: 'high',
-    basis: 'scenario setting processingMs (fixed); the echo itself is measured, not modeled',
-  }),
+  latency: (s) => fixedSetting(s.processingMs, 'processingMs', 'the echo itself is measured, not modeled'),
   limits: (s) => [{ name: 'capacity per replica', value: s.capacityRpsPerReplica, unit: 'req/s', note: 'model provider queueing' }],
   features: () => ({}),
   rules: (hop) =>

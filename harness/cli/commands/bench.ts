@@ -28,6 +28,8 @@ Options (defaults in brackets):
   --seed <n>                          seed for latency samples and routing [${BENCH_DEFAULTS.seed}]
   --out <dir>                         parent folder of run folders [${BENCH_DEFAULTS.outDir}]
   --calibrate-from <result.json>      model provider: fit from measured runs (repeatable) [none]
+  --calibration <file>                local, model: hop latency from a calibration overlay
+                                      (exposure-lab calibrate) instead of the catalog [none]
 
 Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
   async run(argv) {
@@ -37,6 +39,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
       connection: { type: 'string' },
       out: { type: 'string' },
       'calibrate-from': { type: 'string', multiple: true },
+      calibration: { type: 'string' },
     });
     const scenario = positionals[0];
     if (!scenario) throw new UserError('bench: which scenario?', 'exposure-lab bench public-nlb (names: exposure-lab list)');
@@ -64,6 +67,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
         log,
         progress: true,
         calibrateFrom: values['calibrate-from'],
+        calibration: values.calibration,
       });
       const l = result.latencyMs;
       console.log(`${result.scenario} (${result.provider}): ${result.load.requests} requests, ${result.load.achievedRps.toFixed(1)}/${result.load.targetRps} req/s, errors ${result.load.errors} (${result.load.fidelity})`);

@@ -14,6 +14,7 @@ import { rpsRange, sweepScenarios } from '../../providers/model/sweep.ts';
 import type { Crossing } from '../../result/sweep.ts';
 import { scenarioText } from '../../report/sweep.ts';
 import { writeSweepFolder } from '../../report/sweep-folder.ts';
+import { applyOverlay, loadOverlay, type OverlayApplication } from '../../calibration/overlay.ts';
 
 const DEFAULTS = { points: 50, durationS: 3600, budget: 100_000, out: 'reports/sweeps', profile: 'profiles/medium.yaml', seed: 1, clientTimeoutS: 60 };
 
@@ -42,6 +43,7 @@ Options (defaults in brackets):
   --budget <n>                  requests simulated one by one per point; above it, stratified sampling [${DEFAULTS.budget}]
   --profile <file>              traffic profile: cost, daily shape (peak hour simulated), connection mix [${DEFAULTS.profile}]
   --calibrate-from <result.json...>   measured runs to calibrate from (repeat the flag or list after it)
+  --calibration <file>                hop latency from a calibration overlay (exposure-lab calibrate)
   --client-timeout-s <s>        the client's own timeout [${DEFAULTS.clientTimeoutS}]
   --seed <n>                    [${DEFAULTS.seed}]
   --no-charts                   skip SVG charts
@@ -60,6 +62,7 @@ Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --point
       seed: { type: 'string' },
       'no-charts': { type: 'boolean' },
       out: { type: 'string' },
+      calibration: { type: 'string' },
     });
     // `--calibrate-from a.json b.json`: result files given after the flag arrive as positionals.
     const calFiles = [...(values['calibrate-from'] ?? [])];
@@ -72,7 +75,15 @@ Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --point
     const budget = numberOption('sweep', 'budget', values.budget, DEFAULTS.budget, 1000);
     const seed = numberOption('sweep', 'seed', values.seed, DEFAULTS.seed, 0);
     const clientTimeoutS = numberOption('sweep', 'client-timeout-s', values['client-timeout-s'], DEFAULTS.clientTimeoutS, 0.001);
-    const scenarios = names.map((n) => loadScenarioOrThrow(n));
+    const overlay = values.calibration ? loadOverlay(values.calibration) : undefined;
+    const applications: OverlayApplication[] = [];
+    const scenarios = names.map((n) => {
+      const sc = loadScenarioOrThrow(n);
+      if (!overlay) return sc;
+      const a = applyOverlay(sc, overlay);
+      applications.push(a.application);
+      return a.scenario;
+    });
     const profile = loadProfile(values.profile || DEFAULTS.profile);
     const calibration = calFiles.length ? loadCalibration(calFiles) : undefined;
     const rps = rpsRange(from, to, Math.round(points));
@@ -99,6 +110,9 @@ Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --point
     data.crossovers.sort((a, b) => a.rps - b.rps);
     data.notes.push(`monthly cost from the cost engine with profile ${profile.name} (${profile.source}) at each daily mean rate; region ${profile.region}`);
     data.notes.push(`simulated in ${wallS.toFixed(1)} s wall time`);
+    for (const a of applications) {
+      data.notes.push(`calibration overlay ${a.file} (${a.name}): ${a.applied.length ? `fitted models for ${a.applied.map((x) => `${x.hop} ${x.medianMs}/${x.p99Ms} ms (${x.confidence})`).join(', ')}` : 'no fitted model for this scenario'}${a.catalog.length ? `; catalog models for ${a.catalog.join(', ')}` : ''}`);
+    }
 
     const stamp = runStamp();
     const dir = join(values.out || DEFAULTS.out, stamp);

@@ -33,6 +33,7 @@ import { deploymentsPending, kubeConfigFrom, nodeLabel, nodesWithReadyPods, wait
 import { planKind, healthyTargets, type KindPlan } from './plan.ts';
 import { freePort, startHopContainer, startLocalStack } from './emulators.ts';
 import { createRestApi, invokePath, restApiCalls } from './localstack-apigw.ts';
+import { recordLatency } from '../../catalog/latency.ts';
 
 interface Ctx {
   scenario: Scenario;
@@ -187,6 +188,7 @@ async function startOutside(c: Ctx, signal: AbortSignal): Promise<void> {
       realizedBy: `lab emulator container (${role}, ${c.versions.lab}, host network)`,
       fidelity: 'emulated',
       injectedLatency: c.opts.injectLatency && hp.latency ? { medianMs: hp.hop.latency.medianMs, p99Ms: hp.hop.latency.p99Ms, source: hp.hop.latency.basis, confidence: hp.hop.latency.confidence } : null,
+      latencyModel: recordLatency(hp.hop.latency, c.opts.injectLatency && hp.latency ? 'injected' : 'not-injected'),
       listen: listeners.map((l) => `${l.host}:${l.port}`).join(', '),
       notes: healthy && i === c.plan.outside.length - 1 ? [`targets only nodes with a ready pod (ETP=Local health check): ${[...healthy].sort().join(', ') || 'none'}`] : [],
     };

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import type { RealizeOptions, Realized, Realizer } from '../types.ts';
-import type { HopRealization } from '../../result/types.ts';
+import type { HopRealization, RecordedLatencyModel } from '../../result/types.ts';
+import { recordLatency } from '../../catalog/latency.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
 import { UserError } from '../../lib/errors.ts';
@@ -172,6 +173,7 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
     realizedBy,
     fidelity,
     injectedLatency: inject && injects && hp.latency ? { medianMs: lat.medianMs, p99Ms: lat.p99Ms, source: lat.basis, confidence: lat.confidence } : null,
+    latencyModel: recordLatency(lat, latencyUse(fidelity, inject, injects && !!hp.latency, lat)),
     listen: bound.map((b) => `${b.host}:${b.port}`).join(', '),
     notes: [
       ...notes,
@@ -181,6 +183,13 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
       ...(!inject ? ['no latency injected (overhead measurement run)'] : []),
     ],
   };
+}
+
+/** What this run did with the hop's model: a real component is measured instead; an emulated hop injects it. */
+function latencyUse(fidelity: HopRealization['fidelity'], inject: boolean, injected: boolean, lat: { medianMs: number; measuredWhenReal?: string }): RecordedLatencyModel['use'] {
+  if (fidelity === 'measured' && lat.measuredWhenReal !== undefined) return 'measured-instead';
+  if (!inject) return 'not-injected';
+  return injected || lat.medianMs > 0 ? 'injected' : 'not-injected';
 }
 
 /** How the echo answers: the application's client-IP rule and response, from the scenario's service hop. */

@@ -11,6 +11,7 @@ import { applyShape, segmentsFromPlan, type DailyShape } from './schedule.ts';
 import { deriveSeed } from '../../lib/random.ts';
 import type { Calibration } from './calibrate.ts';
 import { calibrationFor } from './calibrate.ts';
+import { recordLatency } from '../../catalog/latency.ts';
 
 export interface ModelOptions extends ModelPathOptions {
   seed: number;
@@ -113,6 +114,7 @@ export function simulateScenario(scenario: Scenario, plan: LoadShape, o: ModelOp
       realizedBy: 'model',
       fidelity: 'modeled',
       injectedLatency: { medianMs: h.latency.medianMs, p99Ms: h.latency.p99Ms, source: h.latency.basis, confidence: h.latency.confidence },
+      latencyModel: recordLatency(h.latency, 'modeled'),
       notes: m
         ? [
             `cross-AZ: ${m.crossAzWhy}`,
