@@ -113,7 +113,7 @@ describe('k6 raw sample reader', () => {
 
   it('reads a pod log: samples with k6\'s log lines interleaved, and keeps the warnings', () => {
     const out = fixture('exhausted/runner-1.csv').split('\n');
-    const err = fixture('exhausted/runner-1.log').split('\n').filter(Boolean);
+    const err = fixture('exhausted/runner-1.stderr').split('\n').filter(Boolean);
     // The kubelet keeps stdout and stderr line by line in one log: put each stderr line somewhere in the middle.
     const merged = [...out];
     err.forEach((l, i) => merged.splice(50 + i * 200, 0, l));

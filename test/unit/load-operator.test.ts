@@ -132,7 +132,7 @@ describe('exact merge of runners\' raw samples', () => {
   });
 
   it('k6\'s dropped iterations are unsent requests with the built-in verdict, and say why ("Insufficient VUs")', () => {
-    const ex = readK6Samples(fixture('exhausted/runner-1.csv') + fixture('exhausted/runner-1.log'), { intervalS: 1 });
+    const ex = readK6Samples(fixture('exhausted/runner-1.csv') + fixture('exhausted/runner-1.stderr'), { intervalS: 1 });
     const o = outcomeFromRunners({ ...plan, executor: { kind: 'constant-arrival-rate', rate: 40, durationS: 2 }, maxConnections: 3 }, runsOf([ex]), { driver: 'k6', interrupted: false });
     expect(o.validity.unsentRequests).toBe(ex.dropped);
     expect(o.validity.valid).toBe(false);

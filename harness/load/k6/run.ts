@@ -41,7 +41,7 @@ export interface K6RunOptions {
   extraArgs?: string[];
   /** Run this script instead of the generated one. */
   script?: string;
-  /** Keep each runner's raw stdout here as runner-<i>.csv, and its stderr as runner-<i>.log. */
+  /** Keep each runner's raw stdout here as runner-<i>.csv, and its stderr as runner-<i>.stderr. */
   rawDir?: string;
   /** Progress and runner events. */
   log?: (line: string) => void;
@@ -231,7 +231,7 @@ export async function runK6(plan: LoadPlan, opts: K6RunOptions = {}): Promise<Lo
         child,
         reader: new K6SampleReader({ intervalS: plan.intervalS }),
         raw: opts.rawDir ? createWriteStream(path.join(opts.rawDir, `${name}.csv`)) : null,
-        rawErr: opts.rawDir ? createWriteStream(path.join(opts.rawDir, `${name}.log`)) : null,
+        rawErr: opts.rawDir ? createWriteStream(path.join(opts.rawDir, `${name}.stderr`)) : null,
         stderr: [],
         exit: null,
         exited: new Promise((resolve) => {
