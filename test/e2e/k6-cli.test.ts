@@ -45,6 +45,27 @@ await describeWithTools(['k6'], 'exposure-lab bench --driver k6', () => {
     expect(md).toMatch(/\| late \/ unsent requests \| unavailable \/ \d+ \|/);
   });
 
+  it('measures client IP and weighted routing through real hops with k6, as the built-in driver does', () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-e2e-k6-'));
+    const run = (scenario: string) => {
+      const r = spawnSync(process.execPath, [BIN, 'bench', scenario, '--driver', 'k6', '--duration', '2', '--warmup', '1', '--rate', '100', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(r.stdout.trim().split('\n').at(-1)!, 'result.json'), 'utf8'));
+    };
+    // NLB ip targets without client-IP preservation: the application sees the NLB's address, never the client's.
+    const snat = run('public-nlb-ip-targets');
+    expect(snat.clientIp.checked).toBe(snat.load.requests);
+    expect(snat.clientIp.retained).toBe(0);
+    expect(snat.clientIp.observedOther[0].ip).toMatch(/^127\.20\./);
+    // Lattice's 75/25 HTTPRoute: the split comes from k6's tally of the version header.
+    const lattice = run('lattice-gateway-api');
+    expect(lattice.clientIp.retained).toBe(lattice.clientIp.checked);
+    expect(lattice.weights.map((w: { version: string }) => w.version).sort()).toEqual(['v1', 'v2']);
+    const e = lattice.load.errorsByKind;
+    const responses = lattice.load.requests - (e.connect + e.timeout + e.reset + e.other);
+    expect(lattice.weights.reduce((a: number, w: { count: number }) => a + w.count, 0)).toBe(responses);
+  });
+
   it('--runners without --driver k6 is refused before anything starts', () => {
     const r = spawnSync(process.execPath, [BIN, 'bench', 'direct', '--runners', '2'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
