@@ -295,6 +295,7 @@ export async function runK6(plan: LoadPlan, opts: K6RunOptions = {}): Promise<Lo
 
     // Start together: un-pause every runner at once, as the operator's starter does.
     for (const r of runners) r.cpuAtStartTicks = cpuTicks(r.child.pid);
+    const labCpu0 = process.cpuUsage();
     const startedUs = Date.now() * 1000;
     const resume = await Promise.allSettled(runners.map((r) => api(r, 'PATCH', { data: { type: 'status', id: 'default', attributes: { paused: false } } })));
     const startSpreadMs = Date.now() - startedUs / 1000;
@@ -318,6 +319,7 @@ export async function runK6(plan: LoadPlan, opts: K6RunOptions = {}): Promise<Lo
     await Promise.all(runners.map((r) => r.exited));
     clearTimeout(watchdog);
     const endUs = Date.now() * 1000;
+    const labCpu = process.cpuUsage(labCpu0);
 
     const cores = os.availableParallelism();
     const runs: RunnerRun[] = runners.map((r) => {
@@ -331,7 +333,8 @@ export async function runK6(plan: LoadPlan, opts: K6RunOptions = {}): Promise<Lo
       return { runner: r.name, segment: r.segment, share: r.share, sources: r.sources.length, samples, failure, interrupted: stopped && !failure, cpuSeconds: cpu };
     });
     const elapsedS = (endUs - startedUs) / 1e6;
-    const cpuS = runs.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0);
+    // The driver is k6 and this process reading its samples, as the built-in driver's CPU is its whole process.
+    const cpuS = runs.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0) + (labCpu.user + labCpu.system) / 1e6;
     const driverCpuPercent = runs.every((r) => r.cpuSeconds !== undefined) && elapsedS > 0 ? (cpuS / elapsedS / cores) * 100 : undefined;
     return outcomeFromRunners(plan, runs, { driver: `k6 v${k6.version}`, interrupted, driverCpuPercent, anchorUs, elapsedS });
   } finally {
