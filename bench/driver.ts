@@ -13,7 +13,7 @@
 // start-up included; the built-in driver's is this process's CPU over its run (process.cpuUsage, worker threads
 // included). Peak RSS of a child is its VmHWM; the built-in driver's is this process's RSS sampled during the
 // run, which includes this benchmark script itself.
-// Usage: npx tsx bench/driver.ts [--seconds 3] [--rounds 3] [--soak 20] [--soak-rate 2000]
+// Usage: npx tsx bench/driver.ts [--seconds 3] [--rounds 3] [--soak 20] [--soak-rate 2000] [--only shootout,fidelity,memory]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -34,6 +34,12 @@ const SECONDS = arg('seconds', 3);
 const ROUNDS = arg('rounds', 3);
 const SOAK_S = arg('soak', 20);
 const SOAK_RATE = arg('soak-rate', 2000);
+/** --only shootout,fidelity,memory: run some sections (the goals need shootout and fidelity). */
+const ONLY = (() => {
+  const at = process.argv.indexOf('--only');
+  return at >= 0 ? new Set(process.argv[at + 1].split(',')) : null;
+})();
+const section = (name: string) => !ONLY || ONLY.has(name);
 const CONNECTIONS = 64;
 /** Fidelity runs: enough connections for every tool to carry half its ceiling through a 5 ms backend. */
 const FIDELITY_CONNECTIONS = 512;
@@ -247,56 +253,9 @@ const median = (xs: number[]) => (xs.length === 0 ? null : [...xs].sort((a, b) =
 
 type Tool = 'builtin' | 'k6' | 'k6 (as the lab runs it)' | 'wrk' | 'autocannon' | 'undici Pool';
 
-async function main(): Promise<void> {
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-  console.log(`bench/driver.ts on ${os.cpus().length} cores, Node ${process.version}, load average ${load} at the start; ${SECONDS} s per ceiling run, ${CONNECTIONS} connections for every tool\n`);
-  const ceilings = new Map<Tool, Measured[]>();
-
-  // 1. Shootout against nginx.
-  const nginx = await startNginx();
-  if (!nginx) console.log('nginx is not installed: shootout skipped (make setup installs it; exposure-lab doctor)\n');
-  else {
-    try {
-      const tools: Array<[Tool, () => Promise<Measured | null>]> = [
-        ['builtin', () => builtinCeiling(nginx.port)],
-        ['k6', () => k6Ceiling(nginx.port)],
-        ['wrk', () => wrkCeiling(nginx.port)],
-        ['autocannon', () => autocannon(nginx.port, [])],
-        ['undici Pool', () => undiciCeiling(nginx.port)],
-        ['k6 (as the lab runs it)', () => k6LabCeiling(nginx.port)],
-      ];
-      for (const [name] of tools) ceilings.set(name, []);
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, measure] of tools) {
-          const m = await measure();
-          if (m) ceilings.get(name)!.push(m);
-        }
-      }
-      console.log(`1. shootout: ceiling against nginx (1 worker) on loopback, closed loop, keep-alive, ${CONNECTIONS} connections; median of ${ROUNDS} interleaved rounds`);
-      console.log('   tool                       max req/s   min..max          CPU s   req/s per CPU-s   peak RSS');
-      for (const [name, xs] of ceilings) {
-        if (!xs.length) {
-          console.log(`   ${name.padEnd(26)} not installed`);
-          continue;
-        }
-        const rps = xs.map((x) => x.rps);
-        const perCpu = xs.map((x) => x.rps * SECONDS / x.cpuS);
-        console.log(
-          `   ${name.padEnd(26)} ${fmt(median(rps)).padStart(9)}   ${`${fmt(Math.min(...rps))}..${fmt(Math.max(...rps))}`.padEnd(16)} ${fmt(median(xs.map((x) => x.cpuS)), 2).padStart(6)}   ${fmt(median(perCpu)).padStart(15)}   ${Number.isFinite(xs[0].rssMB) ? `${fmt(Math.max(...xs.map((x) => x.rssMB)), 1)} MB` : 'n/a'}`,
-        );
-      }
-      console.log('   (CPU: kernel time of the tool\'s process incl. start-up; the built-in driver and undici run in this process, whose RSS includes the benchmark itself; "as the lab runs it" adds streaming every raw sample to the lab and the lab reading them)\n');
-    } finally {
-      nginx.stop();
-    }
-  }
-  const ceilingOf = (t: Tool) => median((ceilings.get(t) ?? []).map((x) => x.rps));
-  const perCpuOf = (t: Tool) => median((ceilings.get(t) ?? []).map((x) => (x.rps * SECONDS) / x.cpuS));
-
-  // 2. Fidelity against a known delay, each tool at 50% of its own ceiling.
+async function fidelity(ceilingOf: (t: Tool) => number | null, errors: Map<string, number>): Promise<void> {
   const backend = await startDelayBackend(DELAY_MS);
   const floorBackend = await startDelayBackend(0);
-  const errors = new Map<string, number>();
   try {
     console.log(`2. fidelity: backend (its own process) with a fixed ${DELAY_MS} ms delay, ${FIDELITY_CONNECTIONS} connections; expected p50 = the delay the server really applied (p50) + the same tool's no-delay floor at the same rate`);
     console.log('   tool         load  rate    reported p50/p99 ms   server-applied p50   floor p50   expected p50   p50 error   validity');
@@ -345,20 +304,77 @@ async function main(): Promise<void> {
     floorBackend.stop();
   }
 
+}
+
+async function main(): Promise<void> {
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`bench/driver.ts on ${os.cpus().length} cores, Node ${process.version}, load average ${load} at the start; ${SECONDS} s per ceiling run, ${CONNECTIONS} connections for every tool\n`);
+  const ceilings = new Map<Tool, Measured[]>();
+
+  // 1. Shootout against nginx.
+  const nginx = section('shootout') ? await startNginx() : null;
+  if (!section('shootout')) console.log('1. shootout: not run (--only)\n');
+  else if (!nginx) console.log('nginx is not installed: shootout skipped (make setup installs it; exposure-lab doctor)\n');
+  else {
+    try {
+      const tools: Array<[Tool, () => Promise<Measured | null>]> = [
+        ['builtin', () => builtinCeiling(nginx.port)],
+        ['k6', () => k6Ceiling(nginx.port)],
+        ['wrk', () => wrkCeiling(nginx.port)],
+        ['autocannon', () => autocannon(nginx.port, [])],
+        ['undici Pool', () => undiciCeiling(nginx.port)],
+        ['k6 (as the lab runs it)', () => k6LabCeiling(nginx.port)],
+      ];
+      for (const [name] of tools) ceilings.set(name, []);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, measure] of tools) {
+          const m = await measure();
+          if (m) ceilings.get(name)!.push(m);
+        }
+      }
+      console.log(`1. shootout: ceiling against nginx (1 worker) on loopback, closed loop, keep-alive, ${CONNECTIONS} connections; median of ${ROUNDS} interleaved rounds`);
+      console.log('   tool                       max req/s   min..max          CPU s   req/s per CPU-s   peak RSS');
+      for (const [name, xs] of ceilings) {
+        if (!xs.length) {
+          console.log(`   ${name.padEnd(26)} not installed`);
+          continue;
+        }
+        const rps = xs.map((x) => x.rps);
+        const perCpu = xs.map((x) => x.rps * SECONDS / x.cpuS);
+        console.log(
+          `   ${name.padEnd(26)} ${fmt(median(rps)).padStart(9)}   ${`${fmt(Math.min(...rps))}..${fmt(Math.max(...rps))}`.padEnd(16)} ${fmt(median(xs.map((x) => x.cpuS)), 2).padStart(6)}   ${fmt(median(perCpu)).padStart(15)}   ${Number.isFinite(xs[0].rssMB) ? `${fmt(Math.max(...xs.map((x) => x.rssMB)), 1)} MB` : 'n/a'}`,
+        );
+      }
+      console.log('   (CPU: kernel time of the tool\'s process incl. start-up; the built-in driver and undici run in this process, whose RSS includes the benchmark itself; "as the lab runs it" adds streaming every raw sample to the lab and the lab reading them)\n');
+    } finally {
+      nginx.stop();
+    }
+  }
+  const ceilingOf = (t: Tool) => median((ceilings.get(t) ?? []).map((x) => x.rps));
+  const errors = new Map<string, number>();
+  const perCpuOf = (t: Tool) => median((ceilings.get(t) ?? []).map((x) => (x.rps * SECONDS) / x.cpuS));
+
+  // 2. Fidelity against a known delay, each tool at 50% of its own ceiling.
+  if (section('fidelity')) await fidelity(ceilingOf, errors);
+  else console.log('2. fidelity: not run (--only)\n');
+
   // 3. Goals.
   const goal = (label: string, value: number | null, target: number, higherIsBetter = true) => {
     const ok = value !== null && Number.isFinite(value) && (higherIsBetter ? value >= target : Math.abs(value) <= target);
     console.log(`   ${label.padEnd(58)} ${fmt(value, 2).padStart(7)}   goal ${higherIsBetter ? '>=' : '<='} ${target}   ${value === null ? 'NOT MEASURED' : ok ? 'met' : 'MISSED'}`);
   };
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
-  console.log('3. goals (ratios within this one run)');
-  goal('built-in / k6, req/s per CPU-second', ratio(perCpuOf('builtin'), perCpuOf('k6')), 3);
-  goal('built-in / k6 as the lab runs it, req/s per CPU-second', ratio(perCpuOf('builtin'), perCpuOf('k6 (as the lab runs it)')), 3);
-  goal('built-in / wrk, max req/s', ratio(ceilingOf('builtin'), ceilingOf('wrk')), 0.6);
-  goal('built-in p50 error at 50% of its ceiling, %', errors.get('builtin') ?? null, 2, false);
-  console.log(`   for reference: k6 p50 error ${fmt(errors.get('k6'), 2)}%, autocannon ${fmt(errors.get('autocannon'), 2)}%; built-in / autocannon max req/s ${fmt(ratio(ceilingOf('builtin'), ceilingOf('autocannon')), 2)}\n`);
+  if (section('shootout')) {
+    console.log('3. goals (ratios within this one run)');
+    goal('built-in / k6, req/s per CPU-second', ratio(perCpuOf('builtin'), perCpuOf('k6')), 3);
+    goal('built-in / k6 as the lab runs it, req/s per CPU-second', ratio(perCpuOf('builtin'), perCpuOf('k6 (as the lab runs it)')), 3);
+    goal('built-in / wrk, max req/s', ratio(ceilingOf('builtin'), ceilingOf('wrk')), 0.6);
+    goal('built-in p50 error at 50% of its ceiling, %', errors.get('builtin') ?? null, 2, false);
+    console.log(`   for reference: k6 p50 error ${fmt(errors.get('k6'), 2)}%, autocannon ${fmt(errors.get('autocannon'), 2)}%; built-in / autocannon max req/s ${fmt(ratio(ceilingOf('builtin'), ceilingOf('autocannon')), 2)}\n`);
+  }
 
   // 4. Memory over a steady run.
+  if (!section('memory')) return;
   const mem = await startDelayBackend(0);
   try {
     const rss: number[] = [];
