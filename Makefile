@@ -17,6 +17,7 @@ DURATION ?= 10
 RATE ?= 200
 WARMUP ?= 2
 DRIVER ?= builtin
+RUNNERS ?= 1
 PROFILE ?= profiles/medium.yaml
 BASELINE ?= reports/baselines/$(SCENARIO).json
 CURRENT ?=
@@ -56,7 +57,7 @@ REGRESS_RUN = $(if $(filter command line,$(origin DURATION)),--duration $(DURATI
 
 bench:
 	@$(SETUP) $(BENCH_TOOLS)
-	@$(LAB) bench $(SCENARIO) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --driver $(DRIVER) --profile $(PROFILE)
+	@$(LAB) bench $(SCENARIO) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --driver $(DRIVER) $(if $(filter-out 1,$(RUNNERS)),--runners $(RUNNERS)) --profile $(PROFILE)
 
 compare:
 	@$(SETUP) $(BENCH_TOOLS)

@@ -1,6 +1,8 @@
 // Contract between the harness and a load driver (built-in or k6). A driver takes a LoadPlan and returns a
 // LoadOutcome; the harness turns it into the `load`, `latencyMs`, `throughput` and `clientIp` parts of result.json.
-import type { ErrorsByKind, EncodedHistogram, LatencySummary, ThroughputPoint, Validity } from '../result/types.ts';
+import type { ErrorsByKind, EncodedHistogram, LatencySummary, MergeReport, RunnerReport, ThroughputPoint, Validity } from '../result/types.ts';
+
+export type { MergeReport, RunnerReport };
 
 export type Executor =
   | { kind: 'constant-arrival-rate'; rate: number; durationS: number }
@@ -75,6 +77,12 @@ export interface LoadOutcome {
   validity: Validity;
   /** True when the run was stopped early (Ctrl-C, abort signal); figures cover what completed. */
   interrupted: boolean;
-  /** Figures this driver cannot provide (e.g. a k6 summary has no histogram); their fields are left empty. */
+  /** Figures this driver cannot provide; their fields are left at 0 / empty and reports show them as unavailable. */
   missing?: string[];
+  /** Distributed runs: one entry per runner (k6 --runners N, or a k6-operator TestRun's runner pods). */
+  runners?: RunnerReport[];
+  /** Distributed runs: the exact p99 of all samples next to what averaging the runners' own p99s would claim. */
+  merge?: MergeReport;
+  /** Runners that failed or lagged: the run is incomplete and invalid, and these say which and why. */
+  incomplete?: string[];
 }

@@ -96,11 +96,25 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
         ['client IP retained', `${pct(r.clientIp.retentionRatio)} of ${r.clientIp.checked}`, fid(r.clientIp.fidelity)],
         ['spoofable probes', r.spoofing ? `${r.spoofing.filter((s) => s.spoofable).length} of ${r.spoofing.length}` : 'not probed', fid(r.clientIp.fidelity)],
         ['monthly cost', r.cost ? `${billRows(r.cost.lines).total} (profile ${esc(r.cost.profile)}, ${esc(r.cost.region)})` : 'not priced', fid(r.cost?.fidelity ?? 'modeled')],
-        ['late / unsent requests', `${r.validity.lateRequests} / ${r.validity.unsentRequests}`, fid(r.load.fidelity)],
+        ['driver', esc(r.load.driver), ''],
+        ['late / unsent requests', `${r.load.unavailable?.some((u) => u.startsWith('late sends')) ? 'unavailable' : r.validity.lateRequests} / ${r.validity.unsentRequests}`, fid(r.load.fidelity)],
       ].map((row) => row.map(String)),
       true,
     ),
   );
+  if (r.load.unavailable?.length) B.push(`<p class="how">Not available from ${esc(r.load.driver)} (the fields hold 0 or nothing, not a measurement): ${r.load.unavailable.map(esc).join('; ')}.</p>`);
+  if (r.load.runners && (r.load.runners.length > 1 || r.load.incomplete?.length)) {
+    B.push('<h2>Runners</h2>');
+    const m = r.load.merge;
+    if (m) B.push(`<p><b>p99 of all ${m.runners} runners' samples (exact): ${ms(m.exactP99Ms)} ms.</b> Averaging the runners' own p99s would claim ${ms(m.averagedRunnerP99Ms)} ms: that is not a percentile of anything.</p>`);
+    for (const x of r.load.incomplete ?? []) B.push(`<p class="bad">Incomplete: ${esc(x)}</p>`);
+    B.push(
+      table(
+        ['runner', 'segment', 'sources', 'status', 'requests', 'achieved / share req/s', 'dropped', 'p50 ms', 'p99 ms', "k6's own p99 ms"],
+        r.load.runners.map((x) => [x.runner, x.segment ?? 'whole test', x.sources, `${x.status}${x.detail ? `: ${x.detail.split('\n')[0]}` : ''}`, x.requests, `${x.achievedRps.toFixed(1)} / ${x.targetRps.toFixed(1)}`, x.dropped, ms(x.latencyMs.p50), ms(x.latencyMs.p99), x.k6 ? ms(x.k6.p99Ms) : '-']),
+      ),
+    );
+  }
   B.push('<h2>Charts</h2>', chartsHtml(charts));
   if (r.spoofing?.length) {
     B.push('<h2>Spoofing probes</h2>');

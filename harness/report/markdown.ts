@@ -25,9 +25,15 @@ export function renderRunMarkdown(r: RunResult): string {
   L.push(`| requests (after ${r.load.warmupS} s warm-up) | ${r.load.requests} over ${r.load.durationS.toFixed(1)} s | ${r.load.fidelity} |`);
   L.push(`| errors | ${r.load.errors}${errorDetail(r)} | ${r.load.fidelity} |`);
   L.push(`| connections | ${r.load.connectionMode}, ${r.load.newConnections} new, max ${r.load.maxConcurrentConnections} concurrent, ${r.load.sources} source addresses | ${r.load.fidelity} |`);
-  L.push(`| late / unsent requests | ${r.validity.lateRequests} / ${r.validity.unsentRequests} | ${r.load.fidelity} |`);
+  const unavailable = (what: string) => r.load.unavailable?.some((u) => u.startsWith(what));
+  const late = unavailable('late sends') ? 'unavailable' : String(r.validity.lateRequests);
+  L.push(`| late / unsent requests | ${late} / ${r.validity.unsentRequests} | ${r.load.fidelity} |`);
   if (r.validity.driverCpuPercent !== undefined) L.push(`| driver CPU | ${r.validity.driverCpuPercent.toFixed(0)}% | measured |`);
   L.push('');
+  if (r.load.unavailable?.length) {
+    L.push(`Not available from this driver (the fields hold 0 or nothing, not a measurement): ${r.load.unavailable.join('; ')}.`, '');
+  }
+  if (r.load.runners && (r.load.runners.length > 1 || r.load.incomplete?.length)) L.push(...runnersSection(r));
   L.push('## Latency (ms, from intended send time)', '');
   L.push('| p50 | p90 | p99 | max | mean | fidelity |', '|---|---|---|---|---|---|');
   L.push(`| ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.latencyMs.mean)} | ${f} |`, '');
@@ -92,4 +98,21 @@ export function featureTableMarkdown(rows: Array<{ scenario: string; features: R
   const L = [`| scenario | ${keys.map((k) => FEATURE_LABELS[k]).join(' | ')} |`, `|---|${keys.map(() => '---').join('|')}|`];
   for (const r of rows) L.push(`| ${r.scenario} | ${keys.map((k) => (r.features[k] === false || r.features[k] === undefined ? 'no' : r.features[k] === true ? 'yes' : `yes: ${r.features[k]}`)).join(' | ')} |`);
   return L.join('\n');
+}
+
+/** Distributed k6 runs: each runner, and the exact merged p99 next to what averaging the runners' p99s claims. */
+function runnersSection(r: RunResult): string[] {
+  const L: string[] = ['## Runners', ''];
+  const m = r.load.merge;
+  if (m) {
+    L.push(`**p99 of all ${m.runners} runners' samples (exact): ${ms(m.exactP99Ms)} ms.** Averaging the runners' own p99s, as per-runner k6 summaries invite, would claim ${ms(m.averagedRunnerP99Ms)} ms (${pct(Math.abs(m.averagedRunnerP99Ms - m.exactP99Ms) / (m.exactP99Ms || 1))} ${m.averagedRunnerP99Ms < m.exactP99Ms ? 'too low' : 'too high'}): that is not a percentile of anything.`, '');
+  }
+  for (const x of r.load.incomplete ?? []) L.push(`> **Incomplete**: ${x}`);
+  if (r.load.incomplete?.length) L.push('');
+  L.push('| runner | segment | sources | status | requests | achieved / share req/s | dropped | p50 | p99 | k6\'s own p99 | CPU s |', '|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const x of r.load.runners ?? []) {
+    L.push(`| ${x.runner} | ${x.segment ?? 'whole test'} | ${x.sources} | ${x.status}${x.detail ? `: ${x.detail.split('\n')[0]}` : ''} | ${x.requests} | ${x.achievedRps.toFixed(1)} / ${x.targetRps.toFixed(1)} | ${x.dropped} | ${ms(x.latencyMs.p50)} | ${ms(x.latencyMs.p99)} | ${x.k6 ? ms(x.k6.p99Ms) : '-'} | ${x.cpuSeconds?.toFixed(2) ?? '-'} |`);
+  }
+  L.push('');
+  return L;
 }

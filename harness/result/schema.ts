@@ -136,6 +136,28 @@ export const ValiditySchema = z.object({
   notes: z.array(z.string()).optional().meta(d('Facts worth reading next to the figures that do not invalidate the run.')),
 });
 
+const RunnerReportSchema = z.object({
+  runner: z.string().meta(d('runner-1 .. runner-N (the k6-operator\'s Job suffixes), or the runner pod name.')),
+  segment: z.string().nullable().meta(d('k6 --execution-segment of the runner, e.g. "1/3:2/3" (null for a single runner).')),
+  sources: z.number().meta(d('Source addresses the runner bound with --local-ips (count).')),
+  status: z.enum(['ok', 'failed', 'lagged', 'interrupted']).meta(d('ok, failed (bad exit, crash, lost stream), lagged (late start, stall, short of its share, samples lost), interrupted (stopped on purpose).')),
+  detail: z.string().optional().meta(d('Why the runner is not ok.')),
+  requests: z.number().meta(d('Requests of the measured window the runner sent (count, measured).')),
+  achievedRps: z.number().meta(d('Responses per second of this runner, req/s (measured).')),
+  targetRps: z.number().meta(d('This runner\'s share of the target rate, req/s.')),
+  dropped: z.number().meta(d('Iterations k6 dropped in the measured window for lack of a free VU (count).')),
+  latencyMs: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }).meta(d('Percentiles of this runner\'s own samples, ms (measured).')),
+  k6: z.object({ requests: z.number(), p50Ms: z.number(), p99Ms: z.number() }).optional().meta(d("k6's own end-of-test figures for the runner (its summary), for comparison.")),
+  cpuSeconds: z.number().optional().meta(d("CPU seconds of the runner's k6 process while it ran, s (measured, /proc).")),
+});
+
+const MergeReportSchema = z.object({
+  runners: z.number().meta(d('Runners merged (count).')),
+  exactP99Ms: z.number().meta(d('p99 of one histogram holding every runner\'s samples, ms (measured).')),
+  averagedRunnerP99Ms: z.number().meta(d("Mean of the runners' own p99s as k6 reported them, ms: what averaging per-runner summaries would claim; not a percentile of anything.")),
+  note: z.string().meta(d('How to read the two figures.')),
+});
+
 export const ClientIpResultSchema = z.object({
   checked: z.number().meta(d('Requests whose application-visible client IP was compared with the true source (count).')),
   retained: z.number().meta(d('Requests where the application saw the true client address (count).')),
@@ -200,7 +222,7 @@ export const RunResultSchema = z
       .meta(d('Run metadata.')),
     load: z
       .object({
-        driver: z.string().meta(d('Load driver: builtin, k6 v0.x, none.')),
+        driver: z.string().meta(d('Load driver: builtin, "k6 v2.2.0" (with "(k6-operator, N runners)" on a cluster), none.')),
         executor: z.string().meta(d('constant-arrival-rate, ramping-arrival-rate, constant-vus (closed model).')),
         targetRps: z.number().meta(d('Target arrival rate, req/s.')),
         achievedRps: z.number().meta(d('Completed requests per second over the measured window, req/s (measured).')),
@@ -216,6 +238,10 @@ export const RunResultSchema = z
         newConnections: z.number().meta(d('Connections opened (count).')),
         maxConcurrentConnections: z.number().meta(d('Peak concurrent connections (count).')),
         fidelity: FidelitySchema,
+        unavailable: z.array(z.string()).optional().meta(d('Figures this driver cannot provide (e.g. late sends with k6): their fields are 0 or empty and are not measurements.')),
+        runners: z.array(RunnerReportSchema).optional().meta(d('k6 runs: one entry per runner (k6 --runners N, or the k6-operator\'s runner pods).')),
+        merge: MergeReportSchema.optional().meta(d('Distributed k6 runs: the exact p99 of all samples next to the mean of the runners\' own p99s.')),
+        incomplete: z.array(z.string()).optional().meta(d('Runners that failed or lagged, named: the run is then invalid and its figures partial.')),
       })
       .meta(d('The load as driven and as achieved.')),
     latencyMs: LatencySummarySchema.extend({

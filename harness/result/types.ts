@@ -144,6 +144,40 @@ export interface Validity {
   notes?: string[];
 }
 
+export interface RunnerReport {
+  /** "runner-1" .. "runner-N" (the operator's Job suffixes), or the runner pod's name. */
+  runner: string;
+  /** k6 --execution-segment, e.g. "1/3:2/3" (null for a single runner). */
+  segment: string | null;
+  /** Source addresses this runner bound (--local-ips), count. */
+  sources: number;
+  status: 'ok' | 'failed' | 'lagged' | 'interrupted';
+  /** Why the runner is not ok. */
+  detail?: string;
+  /** Requests of the measured window this runner sent (responses + transport errors). */
+  requests: number;
+  achievedRps: number;
+  /** This runner's share of the target rate. */
+  targetRps: number;
+  /** Iterations k6 dropped in the measured window (no free VU). */
+  dropped: number;
+  /** Percentiles of this runner's own samples (exact histogram), ms. */
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** k6's own end-of-test figures for the runner, when its summary arrived. */
+  k6?: { requests: number; p50Ms: number; p99Ms: number };
+  /** CPU seconds the runner's k6 process used while running (local runners; /proc). */
+  cpuSeconds?: number;
+}
+
+export interface MergeReport {
+  runners: number;
+  /** p99 of one histogram holding every runner's samples (exact to HdrHistogram's 0.1%). */
+  exactP99Ms: number;
+  /** The mean of the runners' own p99s, as k6 reported them: what averaging per-runner summaries claims. */
+  averagedRunnerP99Ms: number;
+  note: string;
+}
+
 export interface ClientIpResult {
   checked: number;
   retained: number;
@@ -207,6 +241,14 @@ export interface RunResult {
     newConnections: number;
     maxConcurrentConnections: number;
     fidelity: Fidelity;
+    /** Figures the driver cannot provide: their fields above are 0 or empty and are not measurements. */
+    unavailable?: string[];
+    /** Distributed k6 runs: one entry per runner. */
+    runners?: RunnerReport[];
+    /** Distributed k6 runs: the exact p99 of all samples next to the mean of the runners' own p99s. */
+    merge?: MergeReport;
+    /** Runners that failed or lagged (the run is then invalid). */
+    incomplete?: string[];
   };
   latencyMs: LatencySummary & { fidelity: Fidelity; histogram?: EncodedHistogram };
   throughput: ThroughputPoint[];

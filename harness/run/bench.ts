@@ -7,6 +7,7 @@ import { getProvider } from '../providers/index.ts';
 import type { ProviderName, Realized } from '../providers/types.ts';
 import type { LoadOutcome, LoadPlan, LoadShape } from '../load/types.ts';
 import { runLoad } from '../load/index.ts';
+import { requireK6 } from '../load/k6/run.ts';
 import type { HopRealization, RunResult } from '../result/types.ts';
 import { UserError } from '../lib/errors.ts';
 import { buildResult } from './result-builder.ts';
@@ -23,6 +24,8 @@ export interface BenchOptions {
   scenario: string;
   provider: ProviderName;
   driver: 'builtin' | 'k6';
+  /** k6: processes sharing the load with the k6-operator's execution segments (default 1). */
+  runners?: number;
   /** Target request rate (req/s) of the constant-arrival-rate executor. */
   rate: number;
   durationS: number;
@@ -99,6 +102,10 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   const provider = getProvider(o.provider);
   const avail = await provider.available();
   if (!avail.ok) throw new UserError(`provider ${o.provider} cannot run here: ${avail.reason}`, avail.hint);
+  const runners = o.runners ?? 1;
+  if (runners > 1 && o.driver !== 'k6') throw new UserError(`bench: --runners ${runners} needs --driver k6`, 'runners are k6 processes with the k6-operator\'s execution segments; the built-in driver scales with worker threads instead');
+  // The k6 driver is checked before anything is provisioned: a missing or wrong k6 costs nothing.
+  const k6 = o.driver === 'k6' && provider.shape === 'realizer' ? await requireK6() : undefined;
 
   const startedAt = new Date();
   const dir = join(o.outDir, runFolderName(scenario.name, startedAt));
@@ -110,7 +117,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   let outcome: LoadOutcome | null = null;
   let hops: HopRealization[] = [];
   let error: string | undefined;
-  const tools: Record<string, string> = {};
+  const tools: Record<string, string> = k6 ? { k6: k6.version } : {};
   const notes: string[] = [];
   let calibration: unknown;
   let spoofing: SpoofFinding[] | undefined;
@@ -130,7 +137,8 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       const plan = loadPlanFor(shape, r);
       sources = plan.sources.length;
       o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
-      outcome = await runLoad(plan, { driver: o.driver, signal: o.signal });
+      if (runners > 1) o.log(`load: ${runners} k6 runners with the k6-operator's execution segments, ${Math.floor(plan.sources.length / runners)}+ source addresses each`);
+      outcome = await runLoad(plan, { driver: o.driver, signal: o.signal, runners, scenario: scenario.name, log: o.log });
       // Forged X-Forwarded-For / PROXY / mapped-header probes through the same realized topology.
       if (!o.signal?.aborted) {
         o.log('spoof probes: forged X-Forwarded-For, PROXY v1/v2 and mapped headers...');
@@ -163,7 +171,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       gitRevision: gitRevision(),
       host: hostInfo(),
       tools,
-      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, injectLatency: o.injectLatency, seed: o.seed, connectionMode: shape.connectionMode, notes, ...(calibration ? { calibration } : {}), ...(overlay ? { calibrationOverlay: overlay } : {}) },
+      settings: { rate: o.rate, durationS: o.durationS, warmupS: o.warmupS, driver: o.driver, ...(runners > 1 ? { runners } : {}), injectLatency: o.injectLatency, seed: o.seed, connectionMode: shape.connectionMode, notes, ...(calibration ? { calibration } : {}), ...(overlay ? { calibrationOverlay: overlay } : {}) },
     },
     interrupted,
     error,

@@ -38,6 +38,8 @@ export function benchLikeBaseline(base: RunResult, given: RegressOptions['bench'
     scenario: given.scenario ?? base.scenario,
     provider: given.provider ?? base.provider,
     driver: given.driver ?? (s.driver === 'k6' ? 'k6' : 'builtin'),
+    // A distributed k6 baseline is re-run with the same runners (the same execution segments).
+    ...(s.driver === 'k6' && typeof s.runners === 'number' && !given.driver ? { runners: s.runners } : {}),
     rate: given.rate ?? base.load.targetRps,
     durationS: given.durationS ?? (typeof s.durationS === 'number' ? s.durationS : base.load.durationS),
     warmupS: given.warmupS ?? base.load.warmupS,

@@ -83,6 +83,10 @@ export function buildResult(p: RunParts): RunResult {
       newConnections: o?.newConnections ?? 0,
       maxConcurrentConnections: o?.maxConcurrentConnections ?? 0,
       fidelity: p.provider === 'model' ? 'modeled' : 'measured',
+      ...(o?.missing?.length ? { unavailable: o.missing } : {}),
+      ...(o?.runners ? { runners: o.runners } : {}),
+      ...(o?.merge ? { merge: o.merge } : {}),
+      ...(o?.incomplete?.length ? { incomplete: o.incomplete } : {}),
     },
     latencyMs: o
       ? { ...o.latencyMs, fidelity, histogram: o.histogram }

@@ -22,6 +22,8 @@ Options (defaults in brackets):
   --duration <s>                      measured duration, after warm-up [${BENCH_DEFAULTS.durationS}]
   --warmup <s>                        warm-up excluded from results [${BENCH_DEFAULTS.warmupS}]
   --driver <builtin|k6>               load driver [${BENCH_DEFAULTS.driver}]
+  --runners <n>                       k6: n k6 processes with the k6-operator's execution segments,
+                                      each from its own source addresses; samples merged exactly [1]
   --connection <keep-alive|new-connection>   override the scenario client's mode [scenario's]
   --profile <file>                    traffic profile used to price the run [${BENCH_DEFAULTS.profile}]
   --no-latency                        inject no modeled latency: measures the lab's own overhead [inject]
@@ -36,6 +38,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
     const { values, positionals } = parseOptions('bench', argv, {
       ...RUN_OPTIONS,
       driver: { type: 'string' },
+      runners: { type: 'string' },
       connection: { type: 'string' },
       out: { type: 'string' },
       'calibrate-from': { type: 'string', multiple: true },
@@ -46,6 +49,8 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
     const run = runOptions('bench', values);
     const driver = values.driver || BENCH_DEFAULTS.driver;
     if (driver !== 'builtin' && driver !== 'k6') throw new UserError(`bench: unknown driver "${driver}"`, 'use builtin or k6');
+    const runners = values.runners === undefined ? 1 : Number(values.runners);
+    if (!Number.isInteger(runners) || runners < 1 || runners > 64) throw new UserError(`bench: --runners must be an integer from 1 to 64 (got "${values.runners}")`, 'e.g. --driver k6 --runners 3');
     const connection = values.connection;
     if (connection && connection !== 'keep-alive' && connection !== 'new-connection') throw new UserError(`bench: unknown connection mode "${connection}"`, 'use keep-alive or new-connection');
     const log = (s: string) => console.error(s);
@@ -55,6 +60,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
         scenario,
         provider: run.provider ?? BENCH_DEFAULTS.provider,
         driver,
+        runners,
         rate: run.rate ?? BENCH_DEFAULTS.rate,
         durationS: run.durationS ?? BENCH_DEFAULTS.durationS,
         warmupS: run.warmupS ?? BENCH_DEFAULTS.warmupS,
@@ -72,6 +78,10 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
       const l = result.latencyMs;
       console.log(`${result.scenario} (${result.provider}): ${result.load.requests} requests, ${result.load.achievedRps.toFixed(1)}/${result.load.targetRps} req/s, errors ${result.load.errors} (${result.load.fidelity})`);
       console.log(`latency ms (${l.fidelity}): p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`);
+      const m = result.load.merge;
+      if (m) console.log(`p99 of all ${m.runners} runners' samples (exact) ${ms(m.exactP99Ms)} ms; averaging the runners' own p99s would claim ${ms(m.averagedRunnerP99Ms)} ms`);
+      for (const x of result.load.incomplete ?? []) console.log(`INCOMPLETE: ${x.split('\n')[0]}`);
+      if (result.load.unavailable?.length) console.log(`unavailable from ${result.load.driver}: ${result.load.unavailable.map((u) => u.split(' (')[0]).join(', ')}`);
       console.log(`client IP retained (${result.clientIp.fidelity}): ${pct(result.clientIp.retentionRatio)} of ${result.clientIp.checked}`);
       if (result.weights?.length) {
         console.log(`weighted split (${l.fidelity}): ${result.weights.map((w) => `${w.version} ${pct(w.share)} [95% ${pct(w.ci95[0])}-${pct(w.ci95[1])}]${w.expected !== undefined ? ` expected ${pct(w.expected)}` : ''}`).join(', ')}`);
