@@ -1,5 +1,7 @@
 // Process plumbing shared by the real data planes: locate a binary, read its version once per process,
 // start it in the foreground with its output in a log file, wait until every listener accepts, stop it.
+// Every data-plane process start goes through startLogged (the one launcher), so how processes are started
+// (environment, parent-death signal, and later a per-run network namespace) is decided in one place.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -37,14 +39,42 @@ export function tail(file: string, lines = 20): string {
 export interface Started {
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** The process gets SIGKILL when the lab dies (see LaunchOptions.dieWithLab). */
+  pdeathsig?: boolean;
 }
 
+export interface LaunchOptions {
+  /** Extra environment for the process (added to the lab's own). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * SIGKILL the process when the lab dies, even by kill -9 (Linux prctl PR_SET_PDEATHSIG through util-linux
+   * `setpriv --pdeathsig KILL`, which execs the binary, so the pid stays the server's). For servers that do
+   * not exit on their own when the lab goes away (Envoy Gateway). Without setpriv the process is started
+   * plainly and `pdeathsig` in the result says so.
+   */
+  dieWithLab?: boolean;
+}
+
+/** util-linux setpriv, when this machine has it (Debian: always, it is Essential). */
+const setprivPath = (() => {
+  let found: string | null | undefined;
+  return (): string | null => {
+    if (found !== undefined) return found;
+    found = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].find((p) => existsSync(p)) ?? null;
+    return found;
+  };
+})();
+
 /** Starts a foreground server with stdout and stderr appended to logFile; never inherits the test's stdio. */
-export function startLogged(bin: string, args: string[], logFile: string, cwd: string): Started {
+export function startLogged(bin: string, args: string[], logFile: string, cwd: string, opts: LaunchOptions = {}): Started {
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
+  const setpriv = opts.dieWithLab ? setprivPath() : null;
+  const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
   try {
-    child = spawn(bin, args, { cwd, stdio: ['ignore', fd, fd], detached: false });
+    // Spawned from the main thread: the parent-death signal fires when the lab process ends (it is tied to
+    // the thread that forked, which for Node's spawn is the main thread).
+    child = spawn(file, argv, { cwd, stdio: ['ignore', fd, fd], detached: false, env: opts.env ? { ...process.env, ...opts.env } : process.env });
   } finally {
     closeSync(fd);
   }
@@ -53,7 +83,7 @@ export function startLogged(bin: string, args: string[], logFile: string, cwd: s
     child.once('exit', (code) => resolve(code));
     child.once('error', () => resolve(-1));
   });
-  return { child, exited };
+  return { child, exited, pdeathsig: !!setpriv };
 }
 
 function tryConnect(ep: Endpoint, timeoutMs: number): Promise<boolean> {
@@ -76,23 +106,36 @@ function procNetKey(ep: Endpoint): string {
   return `${hex}:${ep.port.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
-/**
- * Whether the socket listening on ep belongs to one of pids: true / false, or null where /proc cannot tell.
- * A connect alone could be answered by someone else holding the port (a stale process, a port race).
- */
-export function listenerOwnedBy(ep: Endpoint, pids: number[]): boolean | null {
+/** Listening sockets on this port: on ep's own address, or on the wildcard 0.0.0.0 that also reaches ep. */
+function listeningInodes(ep: Endpoint): Set<string> | null {
   let table: string;
   try {
     table = readFileSync('/proc/net/tcp', 'utf8');
   } catch {
     return null;
   }
-  const key = procNetKey(ep);
+  const keys = new Set([procNetKey(ep), procNetKey({ host: '0.0.0.0', port: ep.port })]);
   const inodes = new Set<string>();
   for (const line of table.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
-    if (f[1] === key && f[3] === '0A') inodes.add(f[9]);
+    if (keys.has(f[1]) && f[3] === '0A') inodes.add(f[9]);
   }
+  return inodes;
+}
+
+/** Whether something listens on 0.0.0.0:port or addr:port (TCP, IPv4), from /proc; null where /proc cannot tell. */
+export function portListening(port: number, host = '0.0.0.0'): boolean | null {
+  const inodes = listeningInodes({ host, port });
+  return inodes === null ? null : inodes.size > 0;
+}
+
+/**
+ * Whether the socket listening on ep belongs to one of pids: true / false, or null where /proc cannot tell.
+ * A connect alone could be answered by someone else holding the port (a stale process, a port race).
+ */
+export function listenerOwnedBy(ep: Endpoint, pids: number[]): boolean | null {
+  const inodes = listeningInodes(ep);
+  if (inodes === null) return null;
   if (!inodes.size) return false;
   for (const pid of pids) {
     let fds: string[];
@@ -161,6 +204,13 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** Every descendant of pid (children, their children, ...), bounded in depth; empty where /proc is absent. */
+export function descendantPids(pid: number, depth = 4): number[] {
+  if (depth <= 0) return [];
+  const kids = childPids(pid);
+  return [...kids, ...kids.flatMap((k) => descendantPids(k, depth - 1))];
+}
+
 /** True while pid is a live process (a zombie counts as gone: it holds no sockets and runs nothing). */
 export function isAlive(pid: number): boolean {
   try {
@@ -193,12 +243,13 @@ export async function launchDataPlane(o: {
   realizedBy: string;
   /** Every pid to report for the main one (e.g. nginx's master and its workers). */
   pids?: (main: number) => number[];
+  launch?: LaunchOptions;
 }): Promise<DataPlaneHandle> {
   mkdirSync(o.spec.workDir, { recursive: true });
   const conf = path.join(o.spec.workDir, o.configFile);
   const log = path.join(o.spec.workDir, o.logFile);
   writeFileSync(conf, o.config);
-  const started = startLogged(o.bin, o.args.map((a) => a.replace('{config}', conf).replace('{log}', log)), log, o.spec.workDir);
+  const started = startLogged(o.bin, o.args.map((a) => a.replace('{config}', conf).replace('{log}', log)), log, o.spec.workDir, o.launch);
   try {
     await waitListening(started, o.spec.listen, o.what, log, o.spec.startTimeoutMs);
   } catch (e) {
@@ -208,4 +259,22 @@ export async function launchDataPlane(o: {
   const main = started.child.pid!;
   let stopping: Promise<void> | undefined;
   return { realizedBy: o.realizedBy, pids: o.pids ? o.pids(main) : [main], stop: () => (stopping ??= stopProcess(started)) };
+}
+
+/**
+ * Runs a short command (a certificate generator, a translator) to completion through the same launcher as the
+ * servers; output appended to logFile. Resolves with the exit code and the output it wrote; bounded in time.
+ */
+export async function runLogged(bin: string, args: string[], logFile: string, cwd: string, opts: LaunchOptions & { timeoutMs?: number } = {}): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  const before = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
+  const started = startLogged(bin, args, logFile, cwd, opts);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    started.child.kill('SIGKILL');
+  }, opts.timeoutMs ?? 60_000);
+  const code = await started.exited;
+  clearTimeout(timer);
+  const output = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(before) : '';
+  return { code, output, timedOut };
 }

@@ -38,6 +38,8 @@ export interface Realized {
   incidents: string[];
   /** Stops everything provision started. Idempotent; safe to call from a signal handler. */
   teardown(): Promise<void>;
+  /** The load's measurement window (epoch ms, warm-up excluded), so figures read back at teardown cover it alone. */
+  markLoadWindow?(window: { fromMs: number; toMs: number }): void;
 }
 
 /** A provider that realizes the scenario; a load driver then sends real traffic through it. */

@@ -21,8 +21,26 @@ const settings = z.strictObject({
   clientIpHeader: z.string().min(1).nullable().default(null),
   /** ClientTrafficPolicy clientIPDetection.xForwardedFor.trustedCIDRs (instead of a hop count). */
   trustedCidrs: z.array(cidr).default([]),
-  /** What realizes it locally: auto = a real envoy binary when installed, else the built-in emulation. */
-  realization: z.enum(['auto', 'envoy', 'builtin']).default('auto'),
+  /**
+   * BackendTrafficPolicy timeout.http.requestTimeout: the whole request, upstream included; Envoy answers 504
+   * past it. null = Envoy Gateway's default (none set by the lab).
+   */
+  requestTimeoutS: z.number().positive().max(3600).nullable().default(null),
+  /** BackendTrafficPolicy retry: how often and on what Envoy retries an upstream request. null = none set. */
+  retry: z
+    .strictObject({
+      numRetries: z.number().int().min(0).max(10).default(2),
+      on: z.array(z.enum(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])).min(1).default(['connect-failure', 'refused-stream', 'retriable-status-codes']),
+      httpStatusCodes: z.array(z.number().int().min(100).max(599)).default([503]),
+      perTryTimeoutS: z.number().positive().max(3600).nullable().default(null),
+    })
+    .nullable()
+    .default(null),
+  /**
+   * What realizes it locally: auto = Envoy Gateway in standalone mode with a real Envoy when both are installed,
+   * else the built-in emulation (labelled so); envoy-gateway = insist on it; builtin = the emulation.
+   */
+  realization: z.enum(['auto', 'envoy-gateway', 'builtin']).default('auto'),
   capacityRpsPerReplica: z.number().positive().default(5000),
   /** Node type the replicas run on and the vCPU each one reserves: prices the gateway's EC2 share (cost). */
   instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, 'an EC2 instance type such as "m6i.large"').default('m6i.large'),
@@ -75,6 +93,8 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
     s.clientIpHeader
       ? 'X-Forwarded-For untouched (use_remote_address off with a detection extension); sets x-lab-gateway-client-ip'
       : 'appends the remote address to X-Forwarded-For; sets x-lab-gateway-client-ip (the trusted client address)',
+    ...(s.requestTimeoutS !== null ? [`request timeout ${s.requestTimeoutS} s (504 past it)`] : []),
+    ...(s.retry ? [`retries up to ${s.retry.numRetries} time(s) on ${s.retry.on.join(', ')}${s.retry.on.includes('retriable-status-codes') ? ` (${s.retry.httpStatusCodes.join(', ')})` : ''}`] : []),
   ],
   apply: (env, s, ctx) => {
     const acc = acceptConnection(env, s.proxyProtocol, 'Envoy');
@@ -87,7 +107,10 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
     return { ok: true, env: { peer: ctx.self, proxy: [], headers } };
   },
   latency: () => ({ dist: 'lognormal', medianMs: 0.1, p99Ms: 0.5, confidence: 'medium', basis: 'facts/latency.md: Envoy per hop, Istio 1.20 ~0.11 ms p90 at 1k rps' }),
-  limits: (s) => [{ name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' }],
+  limits: (s) => [
+    { name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' },
+    ...(s.requestTimeoutS !== null ? [{ name: 'request timeout (BackendTrafficPolicy)', value: s.requestTimeoutS, unit: 's', status: 504 }] : []),
+  ],
   features: () => ({
     wafAttachable: false,
     tlsTermination: 'at the gateway (cert-manager / Secrets)',
