@@ -196,12 +196,23 @@ export async function stopProcess(started: Started, graceMs = 5000): Promise<voi
 
 /** Children of pid (nginx workers), from /proc; empty where /proc is absent. */
 export function childPids(pid: number): number[] {
+  // Every thread's list: a multi-threaded parent (Go, as Envoy Gateway) forks from any of its threads.
+  let tasks: string[];
   try {
-    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return tasks ? tasks.split(/\s+/).map(Number) : [];
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return [];
   }
+  const out = new Set<number>();
+  for (const t of tasks) {
+    try {
+      const kids = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      if (kids) for (const k of kids.split(/\s+/)) out.add(Number(k));
+    } catch {
+      /* thread gone meanwhile */
+    }
+  }
+  return [...out];
 }
 
 /** Every descendant of pid (children, their children, ...), bounded in depth; empty where /proc is absent. */
