@@ -289,3 +289,28 @@ export async function runLogged(bin: string, args: string[], logFile: string, cw
   const output = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(before) : '';
   return { code, output, timedOut };
 }
+
+/** Runs a short offline command (a translator) and captures stdout and stderr apart; bounded in time. */
+export function runCaptured(bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env ? { ...process.env, ...opts.env } : process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 60_000);
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
+    const finish = (code: number | null) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+    };
+    child.once('error', (e) => {
+      err.push(Buffer.from(String(e.message)));
+      finish(-1);
+    });
+    child.once('close', (code) => finish(code));
+  });
+}

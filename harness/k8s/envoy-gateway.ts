@@ -18,11 +18,11 @@ export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-cont
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
 
 /**
- * The lab's Gateway listener. 10080 is the port Envoy Gateway's Envoy binds inside a cluster for an HTTP
- * listener on port 80 (it shifts privileged ports by 10000); on the host (standalone) Envoy binds the
- * listener's port as written, so an unprivileged port lets a local run start without root.
+ * The lab's Gateway listener: port 80 in a cluster (Envoy Gateway shifts privileged ports by 10000, so Envoy
+ * binds 10080 inside its pod), 10080 locally, where Envoy Gateway's host infrastructure binds the port as
+ * written (80 would need root): the port the Envoy process binds is 10080 in both.
  */
-export const GATEWAY_LISTENER = { name: 'http', port: 10080 } as const;
+export const GATEWAY_LISTENER = { name: 'http', port: 10080, clusterPort: 80 } as const;
 
 /**
  * Envoy's access log: one JSON object per request, microsecond spans from Envoy's own stream timestamps
@@ -62,6 +62,8 @@ export interface EnvoyGatewayObjectsInput {
   accessLogPath: string;
   /** EnvoyProxy spec.provider (cluster: the Kubernetes Deployment and Service settings). Absent locally. */
   provider?: Record<string, unknown>;
+  /** The Gateway listener's port: GATEWAY_LISTENER.clusterPort in a cluster, GATEWAY_LISTENER.port locally. */
+  listenerPort: number;
 }
 
 export interface EnvoyGatewayNames {
@@ -126,7 +128,7 @@ export function envoyGatewayApiObjects(o: EnvoyGatewayObjectsInput): { objects: 
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: meta(n.gateway),
-    spec: { gatewayClassName: n.gatewayClass, listeners: [{ name: GATEWAY_LISTENER.name, protocol: 'HTTP', port: GATEWAY_LISTENER.port, allowedRoutes: { namespaces: { from: 'Same' } } }] },
+    spec: { gatewayClassName: n.gatewayClass, listeners: [{ name: GATEWAY_LISTENER.name, protocol: 'HTTP', port: o.listenerPort, allowedRoutes: { namespaces: { from: 'Same' } } }] },
   };
   const backendRef = o.backend.kind === 'Service'
     ? { group: '', kind: 'Service', name: o.backend.name, port: o.backend.port }
@@ -221,7 +223,7 @@ export function envoyProxyKubernetesProvider(o: { settings: EnvoySettings; label
   if (o.service.annotations && Object.keys(o.service.annotations).length) envoyService.annotations = o.service.annotations;
   if (o.service.nodePort !== undefined) {
     // A fixed NodePort (kind maps it to the host at cluster creation); merged into the generated Service by port.
-    envoyService.patch = { type: 'StrategicMerge', value: { spec: { ports: [{ port: GATEWAY_LISTENER.port, nodePort: o.service.nodePort }] } } };
+    envoyService.patch = { type: 'StrategicMerge', value: { spec: { ports: [{ port: GATEWAY_LISTENER.clusterPort, nodePort: o.service.nodePort }] } } };
   }
   return {
     type: 'Kubernetes',
@@ -249,6 +251,7 @@ export function envoyGatewayObjects(o: {
     backend: { kind: 'Service', name: o.backend.name, port: o.backend.port },
     // In a cluster the access log goes to the Envoy container's stdout (kubectl logs).
     accessLogPath: '/dev/stdout',
+    listenerPort: GATEWAY_LISTENER.clusterPort,
     provider: envoyProxyKubernetesProvider({ settings: o.settings, labels: o.labels, envoyServiceName: envoySvcName, service: o.service }),
   });
   return { objects: r.objects, envoyService: { namespace: ENVOY_GATEWAY_NAMESPACE, name: envoySvcName }, notes: r.notes };
@@ -282,6 +285,7 @@ export function localEnvoyGatewayObjects(o: {
     backend: { kind: 'Backend', name: dnsName([o.serviceName]), endpoints: o.endpoints },
     networks: o.networks,
     accessLogPath: o.accessLogPath,
+    listenerPort: GATEWAY_LISTENER.port,
   });
   return { ...r, namespace };
 }
