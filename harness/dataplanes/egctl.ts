@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { locateTool } from '../tools/registry.ts';
 import { runCaptured } from './process.ts';
-import { readStatuses, unattachedParents, untargetedPolicies, type StatusCondition } from '../gateway-config/status.ts';
+import { isProblem, locateStatuses, readStatuses, unattachedParents, untargetedPolicies, type LocatedStatus, type StatusCondition } from '../gateway-config/status.ts';
+import type { UserGatewayConfig } from '../gateway-config/types.ts';
+import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
 
 export interface Translated {
   /** egctl's output: the objects with their status, by kind (gatewayClass, gateways, httpRoutes, ...). */
@@ -39,4 +41,42 @@ export async function egctlTranslate(objects: unknown[], opts: { timeoutMs?: num
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface EnvoyGatewayVerdict {
+  /** Problems Envoy Gateway found, at the file, line and field of the user's object. */
+  diagnostics: LocatedDiagnostic[];
+  /** Every condition, located (to show Accepted / Programmed / ResolvedRefs as Envoy Gateway words them). */
+  statuses: LocatedStatus[];
+}
+
+/** Envoy Gateway's verdict on a user's gateway files (as written: Service backends, stand-in Services added). */
+export async function envoyGatewayVerdict(config: UserGatewayConfig): Promise<EnvoyGatewayVerdict> {
+  const objects = config.objects.map((o) => o.object);
+  const first = config.objects[0];
+  let t: Translated;
+  try {
+    t = await egctlTranslate(objects);
+  } catch (e) {
+    return { diagnostics: [{ severity: 'error', code: 'envoy-gateway-refused', file: first?.file ?? config.files[0], line: 1, column: 1, field: '(files)', message: (e as Error).message, hint: 'fix what Envoy Gateway names; `exposure-lab validate <scenario>` shows every problem' }], statuses: [] };
+  }
+  const statuses = locateStatuses(config.objects, t.conditions);
+  const diagnostics: LocatedDiagnostic[] = [];
+  for (const s of statuses) {
+    if (!isProblem(s.condition)) continue;
+    const c = s.condition;
+    diagnostics.push({ severity: 'error', code: 'envoy-gateway-status', file: s.file, line: s.line, column: s.column, field: s.field, message: `Envoy Gateway: ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}: ${c.message}`, hint: 'Envoy Gateway would not run this as intended; fix what its message names' });
+  }
+  const find = (kind: string, name: string) => config.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name);
+  for (const u of t.unattached) {
+    const o = find(u.kind, u.name);
+    const pos = o?.at(['spec', 'parentRefs', u.index]) ?? { line: 1, column: 1 };
+    diagnostics.push({ severity: 'error', code: 'envoy-gateway-route-not-attached', file: o?.file ?? config.files[0], line: pos.line, column: pos.column, field: `${u.kind} ${u.name}: spec.parentRefs[${u.index}]`, message: `Envoy Gateway did not attach the route to ${u.parent}: no such Gateway or listener of an Envoy Gateway class in the files`, hint: 'name a Gateway (and listener) the files define' });
+  }
+  for (const u of t.untargeted) {
+    const o = find(u.kind, u.name);
+    const pos = o?.at(['spec', 'targetRefs', u.index]) ?? { line: 1, column: 1 };
+    diagnostics.push({ severity: 'warning', code: 'envoy-gateway-policy-unused', file: o?.file ?? config.files[0], line: pos.line, column: pos.column, field: `${u.kind} ${u.name}: spec.targetRefs[${u.index}]`, message: `Envoy Gateway applies the policy to nothing: ${u.target} is not in the files`, hint: 'target a Gateway or route the files define' });
+  }
+  return { diagnostics, statuses };
 }

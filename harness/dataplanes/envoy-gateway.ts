@@ -30,6 +30,8 @@ import { funcEDataHome, locateTool, toolFor } from '../tools/registry.ts';
 import { cached, descendantPids, isAlive, runForOutput, runLogged, startLogged, stopProcess, tail, type Started } from './process.ts';
 import { gatewayOwnTime, type GatewayOwnTime } from './access-log.ts';
 import { encodeProxyV2 } from '../emulation/proxy-header.ts';
+import { envoyGatewayVerdict } from './egctl.ts';
+import { formatDiagnostic } from '../lib/diagnostics.ts';
 
 const NAME = 'envoy-gateway' as const;
 
@@ -93,11 +95,11 @@ export async function busyPorts(listenerPort: number): Promise<Array<{ port: num
 }
 
 /** The objects fed to Envoy Gateway for this hop (pure), and what the report says about them. */
-export function envoyGatewayResources(spec: GatewaySpec, accessLogPath: string): { objects: Array<Record<string, unknown>>; notes: string[]; port: number; hostHeader?: string; probePath: string } {
+export function envoyGatewayResources(spec: GatewaySpec, accessLogPath: string): { objects: Array<Record<string, unknown>>; notes: string[]; port: number; hostHeader?: string; probePath: string; defaultEnvoyProxy?: Record<string, unknown> } {
   const upstreams = spec.upstreams.map((u) => ({ host: u.host, port: u.port }));
   if (spec.userConfig) {
     const r = userEnvoyGatewayObjects({ config: spec.userConfig, endpoints: upstreams, accessLogPath });
-    return { objects: r.objects, notes: r.added, port: r.port, hostHeader: r.hostHeader, probePath: r.probePath };
+    return { objects: r.objects, notes: [`your gateway files (${spec.userConfig.files.length}) run unchanged, plus what connects them to the chain:`, ...r.added.map((a) => `added by the lab: ${a}`)], port: r.port, hostHeader: r.hostHeader, probePath: r.probePath, defaultEnvoyProxy: r.defaultEnvoyProxy };
   }
   const run = spec.run ?? { id: 'local', scenario: 'scenario', hop: 'gateway', service: 'app' };
   const r = localEnvoyGatewayObjects({
@@ -114,7 +116,7 @@ export function envoyGatewayResources(spec: GatewaySpec, accessLogPath: string):
 }
 
 /** Envoy Gateway's own configuration for standalone mode (EnvoyGateway kind), all paths in the run's work dir. */
-export function envoyGatewayConfig(o: { resourcesDir: string; configHome: string; dataHome: string; stateHome: string; runtimeDir: string }): Record<string, unknown> {
+export function envoyGatewayConfig(o: { resourcesDir: string; configHome: string; dataHome: string; stateHome: string; runtimeDir: string; defaultEnvoyProxy?: Record<string, unknown> }): Record<string, unknown> {
   return {
     apiVersion: 'gateway.envoyproxy.io/v1alpha1',
     kind: 'EnvoyGateway',
@@ -129,6 +131,8 @@ export function envoyGatewayConfig(o: { resourcesDir: string; configHome: string
     logging: { level: { default: 'info' } },
     // Backend (endpoints by address) is an extension API Envoy Gateway turns on only when asked.
     extensionApis: { enableBackend: true },
+    // The EnvoyProxy every Gateway gets unless its class or itself names one (a user's files without one).
+    ...(o.defaultEnvoyProxy ? { envoyProxy: o.defaultEnvoyProxy } : {}),
   };
 }
 
@@ -217,6 +221,13 @@ export const envoyGatewayDataPlane: DataPlane = {
     if (!egBin || !eg) throw new Error(`Envoy Gateway is not installed: ${INSTALL}`);
     if (!envoy || !dataHome || !pinnedEnvoy) throw new Error(`Envoy (which Envoy Gateway runs) is not installed: ${INSTALL}`);
     const realizedBy = envoyGatewayRealizedBy(eg, envoy);
+    // The user's own files: Envoy Gateway's verdict first (offline, statuses located in the files), so bad files
+    // never start a control plane, and the report can show Accepted / Programmed / ResolvedRefs.
+    const verdict = spec.userConfig ? await envoyGatewayVerdict(spec.userConfig) : null;
+    const refusals = verdict?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+    if (refusals.length) {
+      throw new Error(`Envoy Gateway does not accept your gateway files (egctl x translate, Envoy Gateway v${eg}):\n${refusals.map(formatDiagnostic).join('\n')}`);
+    }
     const release = await exclusive();
     let started: Started | null = null;
     try {
@@ -228,6 +239,9 @@ export const envoyGatewayDataPlane: DataPlane = {
       const res = envoyGatewayResources(spec, accessLog);
       const listen = spec.listen.map((l) => ({ host: l.host, port: res.port }));
 
+      if (res.port < 1024 && process.getuid?.() !== 0) {
+        throw new Error(`the Gateway listener's port ${res.port} is privileged: Envoy Gateway's host infrastructure makes Envoy bind it as written (on 0.0.0.0), which needs root. Run as root, or give the listener a port of 1024 or more in a copy of your files`);
+      }
       const busy = await busyPorts(res.port);
       if (busy.length) {
         throw new Error(
@@ -241,7 +255,7 @@ export const envoyGatewayDataPlane: DataPlane = {
       if (cert.code !== 0) throw new Error(`envoy-gateway certgen failed (exit ${cert.code}${cert.timedOut ? ', timed out' : ''}):\n${tail(log)}`);
       writeFileSync(path.join(d.resourcesDir, 'gateway.yaml'), res.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
       const configFile = path.join(dir, 'envoy-gateway.yaml');
-      writeFileSync(configFile, stringify(envoyGatewayConfig(d)));
+      writeFileSync(configFile, stringify(envoyGatewayConfig({ ...d, defaultEnvoyProxy: res.defaultEnvoyProxy })));
 
       started = startLogged(egBin, ['server', '--config-path', configFile], log, dir, { env: { ENVOY_VERSION: pinnedEnvoy }, dieWithLab: true });
       const eg$ = started;
@@ -300,6 +314,8 @@ export const envoyGatewayDataPlane: DataPlane = {
         hostHeader: res.hostHeader,
         notes: [
           ...res.notes,
+          ...(verdict ? verdict.statuses.map((st) => `Envoy Gateway status: ${st.field}: ${st.condition.type}=${st.condition.status} (${st.condition.message})`) : []),
+          ...(verdict ? verdict.diagnostics.filter((d) => d.severity === 'warning').map((d) => `Envoy Gateway warning: ${d.field}: ${d.message}`) : []),
           `${replicas} replica(s) modeled as listener addresses of one Envoy process (Envoy Gateway's host infrastructure runs one Envoy per Gateway, bound to 0.0.0.0:${res.port})`,
           `Envoy Gateway + Envoy ready in ${(readyMs / 1000).toFixed(1)} s (certificates, control plane, xDS, first request through Envoy)`,
           ...(eg$.pdeathsig ? [] : ['setpriv not found: Envoy Gateway would outlive a kill -9 of the lab']),

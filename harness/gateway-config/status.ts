@@ -145,3 +145,26 @@ export function isProblem(c: StatusCondition): boolean {
   if (c.type === 'Invalid') return c.status !== 'False' || /not accepted/i.test(c.message);
   return c.status !== 'True';
 }
+
+export interface LocatedStatus {
+  condition: StatusCondition;
+  file: string;
+  line: number;
+  column: number;
+  field: string;
+}
+
+/**
+ * Each condition at the file, line and field of the user's object it is about (conditions on objects the lab
+ * added, such as a stand-in Service, have no user file and are left out).
+ */
+export function locateStatuses(objects: Array<{ object: { kind: string; metadata: { name: string; namespace?: string } }; file: string; at(p: ReadonlyArray<string | number>): { line: number; column: number } }>, conditions: StatusCondition[], defaultNamespace = 'envoy-gateway-system'): LocatedStatus[] {
+  const out: LocatedStatus[] = [];
+  for (const c of conditions) {
+    const o = objects.find((x) => x.object.kind === c.kind && x.object.metadata.name === c.name && (c.namespace === undefined || (x.object.metadata.namespace ?? defaultNamespace) === c.namespace || x.object.metadata.namespace === undefined));
+    if (!o) continue;
+    const pos = o.at(c.path.length ? c.path : ['metadata', 'name']);
+    out.push({ condition: c, file: o.file, line: pos.line, column: pos.column, field: `${c.kind} ${c.name}${c.about ? ` (${c.about})` : ''}` });
+  }
+  return out;
+}

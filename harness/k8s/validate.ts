@@ -11,7 +11,7 @@ import type { K8sObject, Manifest } from './types.ts';
 import { CRD_SCHEMAS, ingressAnnotationSchema, ingressNginxConfigSchema, serviceAnnotationSchema } from './crd-schemas.ts';
 import { LABELS, isDnsLabel, isLabelValue } from './names.ts';
 import { INGRESS_NGINX_CONFIGMAP } from './ingress-nginx.ts';
-import { validateAgainstCrd } from './crds.ts';
+import { validateAgainstCrd } from '../tools/crds.ts';
 import type { z } from 'zod';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -115,7 +115,7 @@ describe('Envoy Gateway standalone: the objects and its own configuration', () =
     expect(byKind({}, 'BackendTrafficPolicy')).toEqual([]);
     const [btp] = byKind({ requestTimeoutS: 1.5, retry: { numRetries: 3 } }, 'BackendTrafficPolicy');
     expect(btp.spec.timeout).toEqual({ http: { requestTimeout: '1500ms' } });
-    expect(btp.spec.retry).toEqual({ numRetries: 3, retryOn: { triggers: ['connect-failure', 'refused-stream', 'retriable-status-codes'], httpStatusCodes: [503] } });
+    expect(btp.spec.retry).toEqual({ numRetries: 3, retryOn: { triggers: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], httpStatusCodes: [503] } });
   });
 
   it('every replica shares the Gateway listener port (one Envoy binds 0.0.0.0)', () => {

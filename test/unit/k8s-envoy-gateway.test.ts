@@ -10,7 +10,7 @@ import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
 import { renderScenario } from '../../harness/k8s/render.ts';
 import type { K8sObject } from '../../harness/k8s/types.ts';
 import { envoyGatewayResources } from '../../harness/dataplanes/envoy-gateway.ts';
-import { validateAgainstCrd } from '../../harness/k8s/crds.ts';
+import { validateAgainstCrd } from '../../harness/tools/crds.ts';
 import { GATEWAY_LISTENER } from '../../harness/k8s/envoy-gateway.ts';
 import { loadScenarioOrThrow, scenarioNames } from '../../harness/scenario/resolve.ts';
 import { describeWithTools } from '../helpers/tools.ts';

@@ -26,11 +26,16 @@ const settings = z.strictObject({
    * past it. null = Envoy Gateway's default (none set by the lab).
    */
   requestTimeoutS: z.number().positive().max(3600).nullable().default(null),
-  /** BackendTrafficPolicy retry: how often and on what Envoy retries an upstream request. null = none set. */
+  /**
+   * BackendTrafficPolicy retry: how often and on what Envoy retries an upstream request. null = none set. The
+   * defaults are Envoy Gateway's own when a policy sets retry without retryOn (v1.9.1
+   * internal/xds/translator/route.go: 2 retries on connect-failure, refused-stream, unavailable, cancelled,
+   * retriable-status-codes with 503).
+   */
   retry: z
     .strictObject({
       numRetries: z.number().int().min(0).max(10).default(2),
-      on: z.array(z.enum(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])).min(1).default(['connect-failure', 'refused-stream', 'retriable-status-codes']),
+      on: z.array(z.enum(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])).min(1).default(['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes']),
       httpStatusCodes: z.array(z.number().int().min(100).max(599)).default([503]),
       perTryTimeoutS: z.number().positive().max(3600).nullable().default(null),
     })
@@ -82,6 +87,10 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
     readsForwardedFor: (s) => s.xffNumTrustedHops > 0 || !!s.clientIpHeader || s.trustedCidrs.length > 0 || !s.useRemoteAddress,
     forwardedForSetting: 'xffNumTrustedHops',
     xffSpoofFix: 'Envoy: use_remote_address: true with xff_num_trusted_hops equal to the number of proxies in front (or trustedCIDRs of those proxies); the app reads the gateway-determined address, never the left-most entry',
+    userConfig: {
+      what: 'Gateway API and Envoy Gateway objects (GatewayClass, Gateway, HTTPRoute, ClientTrafficPolicy, BackendTrafficPolicy, EnvoyProxy, ...)',
+      owns: ['useRemoteAddress', 'xffNumTrustedHops', 'proxyProtocol', 'clientIpHeader', 'trustedCidrs', 'requestTimeoutS', 'retry'],
+    },
   },
   describe: (s) => [
     `${s.replicas} replica(s); ${s.proxyProtocol ? 'proxy_protocol listener filter (PROXY required)' : 'no PROXY parsing'}`,

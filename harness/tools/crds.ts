@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { toolDir } from '../tools/registry.ts';
+import { toolDir } from './registry.ts';
 
 /** CRD bundles: tool name and the folder inside it that holds the CRD files. */
 const BUNDLES: Array<{ tool: string; dir: string }> = [
