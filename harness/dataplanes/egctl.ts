@@ -52,7 +52,13 @@ export interface EnvoyGatewayVerdict {
 
 /** Envoy Gateway's verdict on a user's gateway files (as written: Service backends, stand-in Services added). */
 export async function envoyGatewayVerdict(config: UserGatewayConfig): Promise<EnvoyGatewayVerdict> {
-  const objects = config.objects.map((o) => o.object);
+  const objects: unknown[] = config.objects.map((o) => o.object);
+  // The GatewayClass a cluster has installed, when the files use it without defining it (as the run adds it).
+  const l = config.listener;
+  const gw = l && config.objects.find((o) => o.object.kind === 'Gateway' && o.object.metadata.name === l.gateway.name);
+  const cls = gw ? (gw.object.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName : undefined;
+  if (cls && !config.objects.some((o) => o.object.kind === 'GatewayClass' && o.object.metadata.name === cls))
+    objects.push({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: cls }, spec: { controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' } });
   const first = config.objects[0];
   let t: Translated;
   try {

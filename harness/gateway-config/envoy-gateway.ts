@@ -177,7 +177,17 @@ export function readEnvoyGatewayFiles(objects: LocatedObject[], cfg: HopConfigDo
   if (ctp) {
     const s = spec(ctp);
     const det = s.clientIPDetection ?? {};
-    if (det.xForwardedFor?.numTrustedHops !== undefined) settings.xffNumTrustedHops = det.xForwardedFor.numTrustedHops;
+    if (det.xForwardedFor?.numTrustedHops !== undefined) {
+      // Envoy Gateway v1.9.1 translates numTrustedHops N into Envoy's xff detection extension with N-1 hops
+      // (internal/xds/translator/listener.go, for envoyproxy/envoy#34241) and use_remote_address off; N = 0
+      // gives the same 0 as N = 1: the right-most X-Forwarded-For entry is the client, not the connection.
+      const n = det.xForwardedFor.numTrustedHops as number;
+      settings.xffNumTrustedHops = n === 0 ? 1 : n;
+      if (n === 0)
+        at.object(ctp, ['spec', 'clientIPDetection', 'xForwardedFor', 'numTrustedHops'], 'warning', 'eg-trusted-hops-zero',
+          'numTrustedHops: 0 does not mean "trust nothing" in Envoy Gateway v1.9.1: it becomes the same Envoy setting as 1 (the right-most X-Forwarded-For entry is the client), so a client that reaches Envoy directly chooses its own address; the lab models it as 1',
+          'to trust no proxy, leave clientIPDetection.xForwardedFor out (Envoy then uses the connection address)');
+    }
     if (det.xForwardedFor?.trustedCIDRs) settings.trustedCidrs = det.xForwardedFor.trustedCIDRs;
     if (det.xForwardedFor?.disableXForwardedForAppend)
       at.object(ctp, ['spec', 'clientIPDetection', 'xForwardedFor', 'disableXForwardedForAppend'], 'warning', 'config-not-modeled', 'Envoy runs it, but the catalog (plan, model, predictions) assumes Envoy appends to X-Forwarded-For', 'compare the measured X-Forwarded-For in the report');

@@ -73,7 +73,8 @@ export function parseUserFiles(files: Array<{ file: string; shown: string }>, di
       if (doc.errors.length) return;
       const raw = doc.toJS();
       if (raw === null || raw === undefined) return; // an empty document between separators
-      const at = (p: ReadonlyArray<string | number>) => locate(doc, lc, p, false);
+      // A field is reported where its key is written (a list item where the item starts).
+      const at = (p: ReadonlyArray<string | number>) => locate(doc, lc, p, p.length > 0 && typeof p[p.length - 1] === 'string');
       const bad = (field: Array<string | number>, message: string, hint: string) => {
         const pos = at(field);
         diag({ severity: 'error', code: 'config-object-shape', file: shown, line: pos.line, column: pos.column, field: `[doc ${i + 1}] ${formatPath(field)}`, message, hint });
