@@ -158,7 +158,7 @@ export function listenerOwnedBy(ep: Endpoint, pids: number[]): boolean | null {
 
 /**
  * Waits until every endpoint accepts a TCP connection on a socket this process (or its workers) owns, or the
- * process exits, or the deadline passes. A bare connect then close is harmless to nginx/HAProxy/Envoy.
+ * process exits, or the deadline passes. A bare connect then close is harmless to nginx and Envoy.
  */
 export async function waitListening(started: Started, endpoints: Endpoint[], what: string, logFile: string, deadlineMs = 10_000): Promise<void> {
   const until = Date.now() + deadlineMs;

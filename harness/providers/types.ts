@@ -30,7 +30,7 @@ export interface Realized {
   hops: HopRealization[];
   /** Response headers the echo service sets, for the load driver's observe option. */
   observe: { clientIpHeader: string; tallyHeaders: string[] };
-  /** Tool and data-plane versions used (nginx, haproxy, envoy, ...). */
+  /** Tool and data-plane versions used (nginx, Envoy Gateway + Envoy, ...). */
   tools: Record<string, string>;
   /** Processes started (pid and what), for teardown checks and the report. */
   processes: Array<{ pid: number; what: string }>;
