@@ -18,7 +18,7 @@
 //   version setting, read when no version is passed) names the pinned Envoy instead, leaving the objects alone.
 // - Envoy Gateway is started with a parent-death signal (it dies with the lab, even on kill -9); func-e starts
 //   Envoy with Pdeathsig SIGKILL (func-e internal/envoy/proc_attr_linux.go), so Envoy dies with Envoy Gateway.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -26,7 +26,7 @@ import type { DataPlane, DataPlaneHandle, Endpoint, GatewaySpec } from './types.
 import type { EnvoySettings } from '../catalog/components/envoy-gateway.ts';
 import { GATEWAY_LISTENER, localEnvoyGatewayObjects } from '../k8s/envoy-gateway.ts';
 import { userEnvoyGatewayObjects } from '../k8s/user-gateway.ts';
-import { funcEDataHome, locateTool, toolFor } from '../tools/registry.ts';
+import { funcEDataHome, locateTool, toolFor, toolsRoot } from '../tools/registry.ts';
 import { cached, descendantPids, isAlive, runForOutput, runLogged, startLogged, stopProcess, tail, type Started } from './process.ts';
 import { gatewayOwnTime, type GatewayOwnTime } from './access-log.ts';
 import { encodeProxyV2 } from '../emulation/proxy-header.ts';
@@ -250,9 +250,9 @@ export const envoyGatewayDataPlane: DataPlane = {
         );
       }
       const log = path.join(dir, 'envoy-gateway.log');
-      // Certificates for Envoy Gateway's xDS server and Envoy's client side; the server refuses to start without.
-      const cert = await runLogged(egBin, ['certgen', '--local', '--config-home', d.configHome], log, dir, { timeoutMs: 60_000 });
-      if (cert.code !== 0) throw new Error(`envoy-gateway certgen failed (exit ${cert.code}${cert.timedOut ? ', timed out' : ''}):\n${tail(log)}`);
+      // Certificates for Envoy Gateway's xDS server and Envoy's client side (the server refuses to start
+      // without): generated once per Envoy Gateway version with its own certgen, copied into each run.
+      await localCertificates(egBin, eg, d.configHome, log, dir);
       writeFileSync(path.join(d.resourcesDir, 'gateway.yaml'), res.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
       const configFile = path.join(dir, 'envoy-gateway.yaml');
       writeFileSync(configFile, stringify(envoyGatewayConfig({ ...d, defaultEnvoyProxy: res.defaultEnvoyProxy })));
@@ -353,4 +353,27 @@ async function flushAccessLog(runtimeDir: string): Promise<void> {
   } catch {
     /* best effort: a missing flush only shortens the access log */
   }
+}
+
+/**
+ * `envoy-gateway certgen --local` output (the xDS mTLS pair between Envoy Gateway and its Envoy, loopback only),
+ * made once per Envoy Gateway version beside the tools (renamed into place whole) and copied into a run's
+ * config home: certgen costs half a second of CPU on every start otherwise.
+ */
+async function localCertificates(egBin: string, version: string, configHome: string, log: string, cwd: string): Promise<void> {
+  const cache = path.join(toolsRoot(), `envoy-gateway-certs-${version}`);
+  if (!existsSync(path.join(cache, 'certs', 'envoy-gateway', 'tls.crt'))) {
+    const tmp = `${cache}.${process.pid}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    const cert = await runLogged(egBin, ['certgen', '--local', '--config-home', tmp], log, cwd, { timeoutMs: 60_000 });
+    if (cert.code !== 0) throw new Error(`envoy-gateway certgen failed (exit ${cert.code}${cert.timedOut ? ', timed out' : ''}):\n${tail(log)}`);
+    try {
+      chmodSync(tmp, 0o700); // private keys: the owner only
+      renameSync(tmp, cache);
+    } catch {
+      // Another run made it meanwhile: use that one.
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  cpSync(path.join(cache, 'certs'), path.join(configHome, 'certs'), { recursive: true });
 }
