@@ -35,7 +35,7 @@ export interface CompareRow {
 }
 
 export interface CompareFinding {
-  kind: 'cost' | 'crossover' | 'latency' | 'client-ip' | 'spoofing' | 'validity' | 'fidelity';
+  kind: 'cost' | 'crossover' | 'latency' | 'client-ip' | 'spoofing' | 'validity' | 'fidelity' | 'lifecycle';
   severity: 'info' | 'warning' | 'critical';
   text: string;
 }
@@ -128,6 +128,15 @@ export function compareFindings(doc: CompareDoc, rows: CompareRow[]): CompareFin
   if (notProbed.length && notProbed.length < rows.length) F.push({ kind: 'spoofing', severity: 'warning', text: `Not probed for spoofing: ${notProbed.join(', ')}.` });
   for (const r of rows.filter((x) => x.validRuns < x.runs)) F.push({ kind: 'validity', severity: 'warning', text: `${r.scenario}: ${r.runs - r.validRuns} of ${r.runs} run(s) invalid (${r.invalidReasons.slice(0, 2).join('; ')}): do not read its latency as a normal result.` });
   for (const f of doc.failed) F.push({ kind: 'validity', severity: 'critical', text: `${f.scenario} (repeat ${f.repeat}) did not run: ${f.error}` });
+  // Retired components (the catalog's lifecycle, recorded as run findings), once per scenario.
+  const retired = new Set<string>();
+  for (const run of doc.runs) {
+    for (const f of run.result.findings ?? []) {
+      if (!f.title.endsWith(' is retired') || retired.has(`${run.scenario}:${f.title}`)) continue;
+      retired.add(`${run.scenario}:${f.title}`);
+      F.push({ kind: 'lifecycle', severity: 'warning', text: `${run.scenario}: ${f.title}: ${f.detail}${f.fix ? ` Fix: ${f.fix}.` : ''}` });
+    }
+  }
   const fids = new Set(rows.map((r) => r.latencyFidelity));
   if (fids.size > 1) F.push({ kind: 'fidelity', severity: 'warning', text: `Latency fidelity differs between scenarios (${[...fids].join(', ')}): compare with care.` });
   if (doc.interrupted) F.push({ kind: 'validity', severity: 'warning', text: 'The comparison was interrupted: it covers the runs that completed.' });

@@ -40,12 +40,24 @@ export function deriveFindings(s: Scenario, r: Pick<RunResult, 'clientIp' | 'loa
   }
   const throttled = r.load.errorsByKind.byStatus?.['429'] ?? 0;
   if (throttled) out.push({ severity: 'warning', title: `${throttled} requests throttled (429)`, detail: 'A token-bucket limit on the path (API Gateway / Lattice / WAF rate rule) rejected them.', fix: 'raise the limit (Service Quotas / usage plan) or lower the rate' });
+  out.push(...lifecycleFindings(s));
   return out;
 }
 
 /** Narrow adapter for bench: findings need only a few figures of the outcome. */
+/** Components the scenario uses whose project is retired (the catalog's gateway lifecycle), with date and source. */
+export function lifecycleFindings(s: Scenario): Finding[] {
+  const out: Finding[] = [];
+  for (const h of s.hops) {
+    const l = h.entry.gateway?.lifecycle;
+    if (!l) continue;
+    out.push({ severity: 'warning', title: `${h.name} (${h.component}) is retired`, detail: `${l.notice}. Source: ${l.source}.`, fix: `migrate to ${l.migrateTo}` });
+  }
+  return out;
+}
+
 export function findingsForRun(s: Scenario, o: LoadOutcome | null, spoofing: SpoofFinding[] | undefined): Finding[] {
-  if (!o) return [];
+  if (!o) return lifecycleFindings(s);
   const ratio = o.clientIp.checked ? o.clientIp.retained / o.clientIp.checked : 0;
   return deriveFindings(s, { clientIp: { ...o.clientIp, retentionRatio: ratio, fidelity: 'measured' }, load: { requests: o.requests, errors: o.errors, errorsByKind: o.errorsByKind } as RunResult['load'], validity: o.validity }, spoofing);
 }

@@ -41,3 +41,9 @@ export function appendXff(headers: Array<[string, string]>, addr: string): Array
 
 /** Header the lab's gateways set to the client address they determined; the echo app reads it. */
 export const GATEWAY_CLIENT_HEADER = 'x-lab-gateway-client-ip';
+/**
+ * The gateway address a request arrived on (which replica). A real gateway that runs one process for every
+ * replica (Envoy Gateway standalone) connects to the service from one address, so the service pods tell the
+ * sending replica, hence its AZ, from this header instead of the socket peer.
+ */
+export const GATEWAY_REPLICA_HEADER = 'x-lab-gateway-replica';

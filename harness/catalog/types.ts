@@ -222,6 +222,13 @@ export interface GatewayFacet<S = any> {
   forwardedForSetting: string;
   /** The fix when a client-forged X-Forwarded-For is believed. */
   xffSpoofFix: string;
+  /**
+   * The user's own configuration files can stand in for the settings (a scenario hop's `config.files`): what
+   * they are, and which settings they decide (the lab reads those out of the files; setting them too is an error).
+   */
+  userConfig?: { what: string; owns: readonly string[] };
+  /** The product's own project status, shown by plan, validate and every report for each hop realizing it. */
+  lifecycle?: { status: 'retired'; since: string; notice: string; source: string; migrateTo: string };
 }
 
 /** A header a managed hop strips from inbound requests: a forged one reaching the app means a bypass. */

@@ -112,9 +112,7 @@ const nginxVersion = cached(async () => {
 export const nginxDataPlane: DataPlane = {
   name: 'nginx',
   realizes: 'ingress-nginx',
-  // Envoy appends its peer to X-Forwarded-For while trusting the Nth entry from the right, and reads a
-  // custom header whole; nginx realip walks by trusted address and cannot say "Nth from the right".
-  otherwise: 'nginx realip cannot express Envoy\'s hop-count and custom-header rules exactly; HAProxy stands in for Envoy',
+  otherwise: 'nginx realizes ingress-nginx hops; envoy-gateway hops are realized by Envoy Gateway',
   version: nginxVersion,
   supports(spec) {
     return spec.product === this.realizes ? { ok: true } : { ok: false, reason: this.otherwise };

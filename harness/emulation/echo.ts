@@ -5,6 +5,7 @@ import net from 'node:net';
 import http from 'node:http';
 import type { Envelope } from '../catalog/types.ts';
 import { ECHO_HEADERS, appClientIp } from '../catalog/components/service.ts';
+import { GATEWAY_REPLICA_HEADER, getHeader } from '../catalog/headers.ts';
 import { listen, normalize, type Running } from './l4-hop.ts';
 import { sniffProxy } from './l7-hop.ts';
 import type { ProxyInfo } from './proxy-header.ts';
@@ -60,7 +61,9 @@ export async function startEcho(rt: HopRuntime): Promise<Running> {
       };
       // Drain the request body first; the app answers after reading it.
       req.resume();
-      const az = senderAz.get(env.peer);
+      // A gateway running every replica in one process (Envoy Gateway standalone) connects from one address;
+      // it names the replica the request arrived on in a header instead.
+      const az = senderAz.get(env.peer) ?? (senderAz.size ? senderAz.get(getHeader(env, GATEWAY_REPLICA_HEADER) ?? '') : undefined);
       const crossAz = az !== undefined && az !== l.az;
       if (crossAz) rt.count('cross-az requests');
       req.on('end', () => {

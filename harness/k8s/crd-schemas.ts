@@ -114,6 +114,8 @@ export const envoyProxySchema = z.strictObject({
   kind: z.literal('EnvoyProxy'),
   metadata: namespacedMetadata,
   spec: z.strictObject({
+    // Envoy's access log (the lab's own time measurement); the real CRD (crds.ts) checks the format in full.
+    telemetry: z.strictObject({ accessLog: z.strictObject({ settings: z.array(z.record(z.string(), z.unknown())).min(1).max(50) }).optional() }).optional(),
     provider: z.strictObject({
       type: z.literal('Kubernetes'),
       kubernetes: z
@@ -139,8 +141,37 @@ export const envoyProxySchema = z.strictObject({
             .optional(),
         })
         .optional(),
-    }),
+    }).optional(),
   }),
+});
+
+const duration = z.string().regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/, 'a duration such as 30s or 1500ms');
+
+export const backendTrafficPolicySchema = z.strictObject({
+  apiVersion: z.literal('gateway.envoyproxy.io/v1alpha1'),
+  kind: z.literal('BackendTrafficPolicy'),
+  metadata: namespacedMetadata,
+  spec: z
+    .strictObject({
+      targetRef: targetRef.optional(),
+      targetRefs: z.array(targetRef).min(1).optional(),
+      timeout: z.strictObject({ http: z.strictObject({ requestTimeout: duration.optional(), connectionIdleTimeout: duration.optional() }).optional(), tcp: z.strictObject({ connectTimeout: duration.optional() }).optional() }).optional(),
+      retry: z
+        .strictObject({
+          numRetries: z.number().int().min(0).optional(),
+          retryOn: z.strictObject({ triggers: z.array(z.string()).optional(), httpStatusCodes: z.array(z.number().int().min(100).max(599)).optional() }).optional(),
+          perRetry: z.strictObject({ timeout: duration.optional() }).optional(),
+        })
+        .optional(),
+    })
+    .refine((s) => (s.targetRef === undefined) !== (s.targetRefs === undefined), 'either targetRef or targetRefs must be used'),
+});
+
+export const backendSchema = z.strictObject({
+  apiVersion: z.literal('gateway.envoyproxy.io/v1alpha1'),
+  kind: z.literal('Backend'),
+  metadata: namespacedMetadata,
+  spec: z.strictObject({ endpoints: z.array(z.strictObject({ ip: z.strictObject({ address: z.string(), port }) })).min(1).max(64) }),
 });
 
 export const clientTrafficPolicySchema = z.strictObject({
@@ -239,4 +270,6 @@ export const CRD_SCHEMAS: Record<string, z.ZodType> = {
   'gateway.networking.k8s.io/v1/HTTPRoute': httpRouteSchema,
   'gateway.envoyproxy.io/v1alpha1/EnvoyProxy': envoyProxySchema,
   'gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy': clientTrafficPolicySchema,
+  'gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy': backendTrafficPolicySchema,
+  'gateway.envoyproxy.io/v1alpha1/Backend': backendSchema,
 };

@@ -40,6 +40,11 @@ export function runLabel(runId: string): string {
   return dnsName([runId], 40);
 }
 
+/** The namespace a run's objects live in (cluster providers and the local Envoy Gateway alike). */
+export function runNamespace(runId: string): string {
+  return dnsName(['exposure-lab', runLabel(runId)]);
+}
+
 export function runLabels(runId: string, scenario: string, hop?: string): Record<string, string> {
   const l: Record<string, string> = {
     [LABELS.runId]: runLabel(runId),

@@ -4,7 +4,7 @@ import type { Scenario, ResolvedHop } from '../scenario/model.ts';
 import { isNetworkToken, type NetworkMap } from '../catalog/address-plan.ts';
 import { gatewayOf } from '../catalog/chain.ts';
 import type { K8sObject, Manifest, ManifestEntry, NodePortUse, Ownership, RenderOptions, Unrealized } from './types.ts';
-import { awsTags, dnsName, runLabel, runLabels } from './names.ts';
+import { awsTags, dnsName, runLabel, runLabels, runNamespace } from './names.ts';
 import { appDeployments, serviceObject, type AppService, type ServiceShape } from './app.ts';
 import type { Annotated } from './aws-annotations.ts';
 import { latticeObjects } from './lattice.ts';
@@ -33,7 +33,7 @@ export function clusterLbHop(s: Scenario): ResolvedHop | undefined {
 
 export function renderScenario(scenario: Scenario, opts: RenderContext): Manifest {
   const run = runLabel(opts.runId);
-  const ns = opts.namespace ?? dnsName(['exposure-lab', run]);
+  const ns = opts.namespace ?? runNamespace(opts.runId);
   const networks = opts.networks ?? defaultNetworks(opts.target);
   const tags = awsTags(opts.runId, scenario.name);
   const entries: ManifestEntry[] = [];

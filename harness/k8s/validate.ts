@@ -1,5 +1,6 @@
 // Validation of every generated object before it goes near a cluster: core kinds with kubernetes-models
-// (the Kubernetes OpenAPI schemas), custom resources and annotation vocabularies with crd-schemas.ts, and the
+// (the Kubernetes OpenAPI schemas), custom resources with the pinned real CRDs (crds.ts) and crd-schemas.ts,
+// annotation vocabularies with crd-schemas.ts, and the
 // lab's own invariants (run label on every run-owned object, DNS-1123 names, label value syntax).
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -10,6 +11,7 @@ import type { K8sObject, Manifest } from './types.ts';
 import { CRD_SCHEMAS, ingressAnnotationSchema, ingressNginxConfigSchema, serviceAnnotationSchema } from './crd-schemas.ts';
 import { LABELS, isDnsLabel, isLabelValue } from './names.ts';
 import { INGRESS_NGINX_CONFIGMAP } from './ingress-nginx.ts';
+import { validateAgainstCrd } from '../tools/crds.ts';
 import type { z } from 'zod';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,9 +61,13 @@ export function validateObject(o: K8sObject, opts: { requireRunLabel?: boolean }
       if (!r.success) out.push(...r.error.issues.map((i) => `ingress-nginx ConfigMap ${i.path.join('.')}: ${i.message}`));
     }
   } else {
+    // The real CRD (its openAPIV3Schema, unknown fields rejected) when the pinned bundles are installed, and
+    // the lab's own schema of the fields it uses, which also carries the CRDs' CEL rules (mutual exclusions).
+    const real = validateAgainstCrd(o);
+    if (real) out.push(...real.map((p) => `CRD schema ${p.path.join('.')}: ${p.message}`));
     const schema = CRD_SCHEMAS[key];
-    if (!schema) out.push(`no schema for ${key}: the lab does not generate it knowingly`);
-    else {
+    if (!schema && !real) out.push(`no schema for ${key}: the lab does not generate it knowingly`);
+    else if (schema) {
       const r = schema.safeParse(o);
       if (!r.success) out.push(...r.error.issues.map((i) => `schema ${i.path.join('.')}: ${i.message}`));
     }

@@ -1,8 +1,9 @@
 // The ip-matrix: every row of facts/client-ip.md that the local lab can realize, run as a scenario variant
 // with real traffic. Stage 1 puts an inspecting echo where the gateway pod sits and classifies what arrives
 // (socket peer, PROXY header, X-Forwarded-For, Forwarded, mapped header). Stage 2, for rows the facts call
-// recoverable, puts an Envoy gateway with the documented recovering setting there and checks the application
-// then sees every true source. Measured vs documented; any difference is a mismatch.
+// recoverable, puts an Envoy gateway with the documented recovering setting there (real Envoy Gateway + Envoy
+// when installed) and checks the application then sees every true source. Measured vs documented; any
+// difference is a mismatch.
 import { loadScenarioText } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { provisionLocal } from '../providers/local/index.ts';
@@ -186,7 +187,7 @@ export function renderMatrix(results: MatrixResult[]): string {
   for (const r of results) {
     const doc = fmt(r.row.expect);
     const meas = r.measured ? fmt(r.measured) : `error: ${r.error}`;
-    const rec = r.recovered ? `${r.recovered.retained}/${r.recovered.checked} true source (${r.recovered.gateway.split(' (')[0]})` : '-';
+    const rec = r.recovered ? `${r.recovered.retained}/${r.recovered.checked} true source (${r.recovered.gateway.replace(/ \(catalog semantics over node:http\)$/, '')})` : '-';
     lines.push(`${r.row.id.padEnd(4)} | ${(r.match ? 'match' : 'MISMATCH').padEnd(8)} | ${doc.padEnd(56)} | ${meas.padEnd(57)} | ${rec}`);
     if (!r.match) for (const m of r.mismatches) lines.push(`       - ${m}`);
     if (r.row.assumption) lines.push(`       note: ${r.row.assumption}`);

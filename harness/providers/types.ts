@@ -30,7 +30,7 @@ export interface Realized {
   hops: HopRealization[];
   /** Response headers the echo service sets, for the load driver's observe option. */
   observe: { clientIpHeader: string; tallyHeaders: string[] };
-  /** Tool and data-plane versions used (nginx, haproxy, envoy, ...). */
+  /** Tool and data-plane versions used (nginx, Envoy Gateway + Envoy, ...). */
   tools: Record<string, string>;
   /** Processes started (pid and what), for teardown checks and the report. */
   processes: Array<{ pid: number; what: string }>;
@@ -38,6 +38,8 @@ export interface Realized {
   incidents: string[];
   /** Stops everything provision started. Idempotent; safe to call from a signal handler. */
   teardown(): Promise<void>;
+  /** The load's measurement window (epoch ms, warm-up excluded), so figures read back at teardown cover it alone. */
+  markLoadWindow?(window: { fromMs: number; toMs: number }): void;
 }
 
 /** A provider that realizes the scenario; a load driver then sends real traffic through it. */

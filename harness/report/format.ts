@@ -38,3 +38,15 @@ export function billRows(lines: CostLine[]): { rows: Array<{ kind: 'line' | 'sub
 export function fmtQuantity(q: number): string {
   return Number.isInteger(q) ? q.toLocaleString('en-US') : q.toLocaleString('en-US', { maximumFractionDigits: 4 });
 }
+
+/** The gateway's own time rows (report.md and report.html share them): span, p50, p90, p99, max (ms). */
+export function gatewayTimeRows(g: NonNullable<import('../result/types.ts').HopRealization['gatewayTime']>): string[][] {
+  const row = (name: string, x: { p50: number; p90: number; p99: number; max: number }) => [name, ms(x.p50), ms(x.p90), ms(x.p99), ms(x.max)];
+  return [
+    row('own time (request path + response path)', g.ownMs),
+    row('request path: downstream request start -> upstream request start', g.requestPathMs),
+    row('response path: upstream response end -> downstream response end', g.responsePathMs),
+    row('upstream: service and wire, as the gateway saw them', g.upstreamMs),
+    row('total: downstream request start -> response end', g.totalMs),
+  ];
+}

@@ -4,7 +4,7 @@
 import type { RunResult } from '../result/types.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import type { ChartDef } from './charts.ts';
-import { billRows, ms, pct } from './format.ts';
+import { billRows, gatewayTimeRows, ms, pct } from './format.ts';
 import { DISPLAY_RULE } from '../cost/display.ts';
 import { latencyModelsRows, overlayLines } from './latency-provenance.ts';
 
@@ -127,7 +127,7 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
   B.push('<h2>Hops</h2>');
   B.push(
     table(
-      ['hop', 'component', 'realized by', 'fidelity', 'injected latency (modeled)', 'hop overhead p50/p99 (measured)'],
+      ['hop', 'component', 'realized by', 'fidelity', 'injected latency (modeled)', 'own time p50/p99 (measured)'],
       r.hops.map((h) => [h.name, h.component, h.realizedBy, h.fidelity, h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none', h.overheadMs ? `${ms(h.overheadMs.p50)} / ${ms(h.overheadMs.p99)} ms` : '']),
     ),
   );
@@ -137,6 +137,15 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
     for (const l of overlayLines(r.meta.settings.calibrationOverlay)) if (l) B.push(`<p class="how">${esc(l.replace(/\*\*|\x60/g, ''))}</p>`);
     B.push(table(['hop', 'median / p99 (ms)', 'confidence', 'from', 'used in this run', 'basis of each figure'], models.rows));
     if (models.sources.length) B.push('<ol class="how">' + models.sources.map((l) => `<li>${esc(l.replace(/^\[\d+\] /, ''))}</li>`).join('') + '</ol>');
+  }
+  B.push('<p class="how">Own time: the hop process\'s processing for the lab\'s emulated hops; for a real gateway, its own share of each request from its access log.</p>');
+  for (const h of r.hops.filter((x) => x.gatewayTime)) {
+    const g = h.gatewayTime!;
+    B.push(`<h2>${esc(h.name)}: the gateway's own time ${fid(g.fidelity)}</h2><p class="how">${esc(h.realizedBy)}, ${g.requests} requests (${esc(g.window)}); source: ${esc(g.source)}.</p>`);
+    B.push(table(['span (ms)', 'p50', 'p90', 'p99', 'max'], gatewayTimeRows(g)));
+  }
+  for (const h of r.hops.filter((x) => x.notes?.length && /Envoy Gateway|your gateway files/.test(x.realizedBy + x.notes!.join(' ')))) {
+    B.push(`<h3>${esc(h.name)}: how it was realized</h3><ul>${h.notes!.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   }
   if (r.cost) {
     B.push(`<h2>Monthly cost ${fid(r.cost.fidelity)}</h2><p class="how">${esc(r.cost.basis)}</p>`);

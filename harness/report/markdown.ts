@@ -1,6 +1,6 @@
 // report.md of one run: reads well in a pull request. Rendered from result.json alone.
 import type { RunResult } from '../result/types.ts';
-import { billRows, ms, pct } from './format.ts';
+import { billRows, gatewayTimeRows, ms, pct } from './format.ts';
 import { DISPLAY_RULE } from '../cost/display.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import { runCharts } from './charts.ts';
@@ -52,10 +52,25 @@ export function renderRunMarkdown(r: RunResult): string {
     for (const w of r.weights) L.push(`| ${w.version} | ${w.count} | ${pct(w.share)} | ${pct(w.ci95[0])} - ${pct(w.ci95[1])} | ${w.expected !== undefined ? pct(w.expected) : ''} |`);
     L.push('');
   }
-  L.push('## Hops', '', '| hop | component | realized by | fidelity | injected latency (modeled) |', '|---|---|---|---|---|');
+  L.push('## Hops', '', '| hop | component | realized by | fidelity | injected latency (modeled) | own time p50 / p99 (measured) |', '|---|---|---|---|---|---|');
   for (const h of r.hops) {
     const inj = h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none';
-    L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} |`);
+    const own = h.overheadMs ? `${ms(h.overheadMs.p50)} / ${ms(h.overheadMs.p99)} ms` : '';
+    L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} | ${own} |`);
+  }
+  L.push('', 'Own time: the hop process\'s processing for the lab\'s emulated hops; for a real gateway, its own share of each request from its access log (below).', '');
+  for (const h of r.hops.filter((x) => x.gatewayTime)) {
+    const g = h.gatewayTime!;
+    L.push(`## ${h.name}: the gateway's own time (${g.fidelity})`, '', `${h.realizedBy}, ${g.requests} requests (${g.window}); source: ${g.source}.`, '');
+    L.push('| span (ms) | p50 | p90 | p99 | max |', '|---|---|---|---|---|');
+    for (const row of gatewayTimeRows(g)) L.push(`| ${row.join(' | ')} |`);
+    const statuses = Object.entries(g.statuses).map(([k, v]) => `${k}: ${v}`).join(', ');
+    L.push('', `Responses by status: ${statuses}.`, '');
+  }
+  for (const h of r.hops.filter((x) => x.notes?.length && /Envoy Gateway|your gateway files/.test(x.realizedBy + x.notes!.join(' ')))) {
+    L.push(`### ${h.name}: how it was realized`, '');
+    for (const n of h.notes!) L.push(`- ${n}`);
+    L.push('');
   }
   L.push('');
   L.push(...latencyModelsMarkdown(r.hops, r.meta.settings.calibrationOverlay));

@@ -6,6 +6,7 @@ import { predictClientIp } from '../analysis/predict.ts';
 import { combinedFeatures as chainFeatures } from '../catalog/chain.ts';
 import { provenanceLines, SourceList, sourceLines } from './latency-provenance.ts';
 import { CROSS_AZ_RTT } from '../catalog/network.ts';
+import { relative } from 'node:path';
 
 export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
   const out: string[] = [];
@@ -17,6 +18,15 @@ export function renderPlan(s: Scenario, warnings: LocatedDiagnostic[]): string {
     const l = h.latency;
     out.push(`${i + 1}. ${h.name} [${h.component}, ${h.entry.layer(h.settings)}${h.entry.managed ? ', managed AWS' : ''}]`);
     for (const d of h.entry.describe(h.settings)) out.push(`     ${d}`);
+    if (h.userConfig) {
+      const owns = h.entry.gateway?.userConfig?.owns ?? [];
+      out.push(`     configured by your files (run unchanged): ${h.userConfig.files.map((f) => relative(process.cwd(), f)).join(', ')}`);
+      if (h.userConfig.listener) out.push(`     the chain reaches Gateway ${h.userConfig.listener.gateway.namespace ? `${h.userConfig.listener.gateway.namespace}/` : ''}${h.userConfig.listener.gateway.name}, listener ${h.userConfig.listener.listener} (port ${h.userConfig.listener.port})${h.userConfig.listener.hostHeader ? `, Host ${h.userConfig.listener.hostHeader}` : ''}`);
+      out.push(`     read out of them for plan and the model: ${owns.filter((k) => k in (h.settings as object)).map((k) => `${k}=${JSON.stringify((h.settings as Record<string, unknown>)[k])}`).join(', ')}`);
+      for (const k of h.userConfig.nginxKeys ?? []) out.push(`     ${k.key}: "${k.value}" ${k.use === 'mapped' ? k.note : `(${k.note})`}`);
+    }
+    const life = h.entry.gateway?.lifecycle;
+    if (life) out.push(`     RETIRED: ${life.notice}; source: ${life.source}; migrate to ${life.migrateTo}`);
     // The client's own latency is its internet RTT, shown in its description.
     if (i > 0 && (l.medianMs > 0 || l.p99Ms > 0)) out.push(...provenanceLines(l, refs));
     for (const lim of h.entry.limits(h.settings)) out.push(`     limit: ${lim.name} ${lim.value} ${lim.unit}${lim.status ? ` (-> ${lim.status})` : ''}${lim.note ? `; ${lim.note}` : ''}`);

@@ -65,11 +65,12 @@ const RecordedLatencyModelSchema = z.object({
     newConnection: z.object({ medianMs: ParamBasisSchema, p99Ms: ParamBasisSchema }).optional(),
   }).meta(d('Per parameter: a source with its derivation, or an assumption, a setting, the scenario file or a calibration.')),
 });
+const GatewaySpan = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() });
 
 export const HopRealizationSchema = z.object({
   name: z.string().meta(d('Hop name in the scenario (unique within it).')),
   component: z.string().meta(d('Catalog component kind, e.g. nlb, envoy-gateway.')),
-  realizedBy: z.string().meta(d('What realized the hop: builtin-l4-forwarder, nginx 1.22.1, haproxy 2.6, model, ...')),
+  realizedBy: z.string().meta(d('What realized the hop: builtin L4 forwarder, nginx 1.22.1, Envoy Gateway v1.9.1 (standalone) + Envoy v1.39.1, model, ...')),
   fidelity: FidelitySchema,
   injectedLatency: InjectedLatency.nullable().optional().meta(d('Modeled latency injected by the emulation; null when none (e.g. a real data plane).')),
   latencyModel: RecordedLatencyModelSchema.optional().meta(d('The hop\'s latency model, the provenance of each figure, and how the run used it.')),
@@ -91,6 +92,22 @@ export const HopRealizationSchema = z.object({
     .optional()
     .meta(d("How late the emulation's delay scheduler fired (its own error), ms (measured).")),
   counters: z.record(z.string(), z.number()).optional().meta(d('Event counters kept by the hop process (connections, refusals, statuses, upstream errors).')),
+  gatewayTime: z
+    .object({
+      requests: z.number().meta(d('Requests counted from the access log (readiness probes and requests outside the window left out).')),
+      skipped: z.number().meta(d('Access-log lines left out (probes, outside the window, no upstream timing).')),
+      ownMs: GatewaySpan.meta(d("The gateway's own share of a request: request path + response path, ms.")),
+      requestPathMs: GatewaySpan.meta(d('Downstream request start -> upstream request start, ms.')),
+      responsePathMs: GatewaySpan.meta(d('Upstream response end -> downstream response end, ms.')),
+      upstreamMs: GatewaySpan.meta(d('Upstream request start -> upstream response end (service and wire, as the gateway saw it), ms.')),
+      totalMs: GatewaySpan.meta(d('Downstream request start -> downstream response end, ms.')),
+      statuses: z.record(z.string(), z.number()).meta(d('Responses by status code.')),
+      fidelity: FidelitySchema,
+      source: z.string().meta(d('Where the figures come from (e.g. the Envoy access log).')),
+      window: z.string().meta(d('Which requests are counted.')),
+    })
+    .optional()
+    .meta(d("A real gateway's own time per request, from its access log (measured). Envoy Gateway hops only.")),
 });
 
 export const LatencySummarySchema = z.object({

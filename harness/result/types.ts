@@ -58,7 +58,7 @@ export interface HopRealization {
   name: string;
   /** Catalog component kind, e.g. "nlb", "envoy-gateway". */
   component: string;
-  /** What realized the hop: "builtin-l4-forwarder", "nginx 1.22.1", "haproxy 2.6", "envoy 1.31", "model". */
+  /** What realized the hop: "builtin L4 forwarder (...)", "nginx 1.22.1 (...)", "Envoy Gateway v1.9.1 (standalone) + Envoy v1.39.1", "model". */
   realizedBy: string;
   fidelity: Fidelity;
   /** Modeled latency injected by the emulation (null when none is injected, e.g. a real data plane). */
@@ -74,6 +74,30 @@ export interface HopRealization {
   schedulerLateMs?: { p50: number; p99: number; max: number; count: number };
   /** Event counters the hop process kept (connections, refusals, statuses, upstream errors). */
   counters?: Record<string, number>;
+  /** A real gateway's own time per request from its access log, as percentiles (ms). */
+  gatewayTime?: GatewayTime;
+}
+
+export interface GatewaySpan {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface GatewayTime {
+  requests: number;
+  skipped: number;
+  /** Request path + response path: the gateway's own share of each request. */
+  ownMs: GatewaySpan;
+  requestPathMs: GatewaySpan;
+  responsePathMs: GatewaySpan;
+  upstreamMs: GatewaySpan;
+  totalMs: GatewaySpan;
+  statuses: Record<string, number>;
+  fidelity: Fidelity;
+  source: string;
+  window: string;
 }
 
 export interface LatencySummary {

@@ -139,6 +139,11 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
       if (runners > 1) o.log(`load: ${runners} k6 runners with the k6-operator's execution segments, ${Math.floor(plan.sources.length / runners)}+ source addresses each`);
       outcome = await runLoad(plan, { driver: o.driver, signal: o.signal, runners, scenario: scenario.name, log: o.log });
+      // Figures the provider reads back at teardown (a real gateway's access log) cover the measured part only:
+      // the window the driver measured ends now (its workers start late on a loaded machine, so the window is
+      // counted back from the end rather than forward from the call).
+      const loadEnd = Date.now();
+      r.markLoadWindow?.({ fromMs: loadEnd - outcome.durationS * 1000, toMs: loadEnd });
       // Forged X-Forwarded-For / PROXY / mapped-header probes through the same realized topology.
       if (!o.signal?.aborted) {
         o.log('spoof probes: forged X-Forwarded-For, PROXY v1/v2 and mapped headers...');

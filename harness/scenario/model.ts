@@ -2,10 +2,16 @@
 import type { Hop, LatencyModel } from '../catalog/types.ts';
 import { gatewayOf } from '../catalog/chain.ts';
 import type { ScenarioDoc } from './schema.ts';
+import type { UserGatewayConfig } from '../gateway-config/types.ts';
 
 /** A hop with its catalog entry, validated settings, and the latency model it will use. */
 export interface ResolvedHop extends Hop {
   latency: LatencyModel;
+  /**
+   * The user's own gateway files (the hop's `config`), loaded and checked; `settings` then holds what the lab
+   * reads out of them (client-IP rules, replicas), so every facet (plan, model, cost) works unchanged.
+   */
+  userConfig?: UserGatewayConfig;
 }
 
 export interface Scenario {

@@ -16,15 +16,29 @@ export const latencyOverride = z.strictObject({
 
 const hopName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lower-case DNS label such as "public-nlb"');
 
+/**
+ * A gateway hop's own configuration files instead of settings: paths relative to the scenario file. The files
+ * decide the settings the catalog's gateway facet lists (userConfig.owns); the lab runs them unchanged.
+ */
+export const hopConfig = z.strictObject({
+  files: z.array(z.string().min(1)).min(1).max(32),
+  /** Envoy Gateway: the Gateway the chain reaches ("name" or "namespace/name"), when the files define several. */
+  gateway: z.string().min(1).optional(),
+  /** Envoy Gateway: that Gateway's listener, when it has several HTTP listeners. */
+  listener: z.string().min(1).optional(),
+});
+
 function hopSchema(kind: (typeof COMPONENT_KINDS)[number]) {
-  return z.strictObject({
+  const base = {
     component: z.literal(kind),
     /** Unique name of the hop in this scenario; defaults to the component kind. */
     name: hopName.optional(),
     settings: (CATALOG[kind].settings as z.ZodObject).prefault({}),
     /** Replace the catalog's latency model for this hop. */
     latency: latencyOverride.optional(),
-  });
+  };
+  // Only gateways whose product reads its own configuration files take `config`.
+  return CATALOG[kind].gateway?.userConfig ? z.strictObject({ ...base, config: hopConfig.optional() }) : z.strictObject(base);
 }
 
 export const hopUnion = z.discriminatedUnion(

@@ -413,8 +413,8 @@ async function installDebian(tools: string[], o: InstallOptions, report: Install
     report.failed.push(e as InstallError);
     return;
   }
-  // Debian starts nginx/haproxy services where an init system runs; the lab starts its own on loopback.
-  for (const svc of ['nginx', 'haproxy']) {
+  // Debian starts the nginx service where an init system runs; the lab starts its own on loopback.
+  for (const svc of ['nginx']) {
     if (onPath('systemctl', env).length) {
       await run('apt-get', `stop ${svc}`, 'sh', ['-c', `systemctl is-active --quiet ${svc} && { systemctl stop ${svc}; systemctl disable ${svc}; } || true`], ro).catch(() => undefined);
     }

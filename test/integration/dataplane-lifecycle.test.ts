@@ -1,5 +1,6 @@
-// Process life of the real data planes: every rendered config passes the product's own checker, start waits
-// for the listeners, a failed start says why with the log tail, and stop() leaves no process behind.
+// Process life of nginx: every rendered config passes nginx's own checker, start waits for the listeners, a
+// failed start says why with the log tail, and stop() leaves no process behind. (Envoy Gateway's life:
+// envoy-gateway-lifecycle.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,11 +9,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DataPlane, GatewaySpec } from '../../harness/dataplanes/types.ts';
 import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
-import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
-import { haproxyDataPlane, nginxDataPlane } from '../../harness/dataplanes/index.ts';
+import { nginxDataPlane } from '../../harness/dataplanes/index.ts';
 import { childPids, isAlive } from '../../harness/dataplanes/process.ts';
-import { envoyVariants, nginxVariants } from '../fixtures/dataplanes/variants.ts';
+import { nginxVariants } from '../fixtures/dataplanes/variants.ts';
 import { freePort, randomLoopbackNet, startEcho } from '../fixtures/dataplanes/wire.ts';
 import { describeWithTools } from '../helpers/tools.ts';
 
@@ -26,13 +26,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const planes: Array<{ dp: DataPlane; product: GatewaySpec['product']; settings: unknown; check: (bin: string, conf: string) => string[] }> = [
   { dp: nginxDataPlane, product: 'ingress-nginx', settings: ingressNginx.settings.parse({ useProxyProtocol: true }), check: (_b, c) => ['-t', '-p', path.dirname(c), '-c', c, '-e', path.join(path.dirname(c), 'check.log')] },
-  { dp: haproxyDataPlane, product: 'envoy-gateway', settings: envoyGateway.settings.parse({ xffNumTrustedHops: 1 }), check: (_b, c) => ['-c', '-f', c] },
 ];
 
 for (const { dp, product, settings, check } of planes) {
   const installed = (await dp.version()) ?? '';
   await describeWithTools([dp.name], `${dp.name} ${installed}`, (bins) => {
-    const variants = product === 'ingress-nginx' ? nginxVariants() : envoyVariants();
+    const variants = nginxVariants();
     it.each(variants.filter((v) => dp.supports({ product, settings: v.settings }).ok).map((v) => [v.label, v.settings] as const))(
       `${dp.name} accepts the rendered config for %s`,
       (_label, s) => {

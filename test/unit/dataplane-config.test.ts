@@ -1,15 +1,13 @@
-// Generated data-plane configs, checked structurally: nginx and HAProxy directives per settings variant, and
-// the Envoy v3 bootstrap against a strict schema of the subset the lab emits.
+// Generated data-plane configs, checked structurally: nginx directives per settings variant, and the objects
+// and configuration the lab feeds Envoy Gateway in standalone mode.
 import { describe, expect, it } from 'vitest';
 import type { GatewaySpec } from '../../harness/dataplanes/types.ts';
 import { LOCAL_NETWORKS } from '../../harness/catalog/address-plan.ts';
 import { envoyGateway } from '../../harness/catalog/components/envoy-gateway.ts';
 import { ingressNginx } from '../../harness/catalog/components/ingress-nginx.ts';
 import { renderNginxConfig } from '../../harness/dataplanes/nginx.ts';
-import { haproxySupports, renderHaproxyConfig } from '../../harness/dataplanes/haproxy.ts';
-import { buildEnvoyBootstrap, renderEnvoyConfig } from '../../harness/dataplanes/envoy.ts';
-import { envoyBootstrapSchema, TYPE_URLS } from '../../harness/dataplanes/envoy-schema.ts';
-import { envoyHcmPlan } from '../../harness/dataplanes/envoy-plan.ts';
+import { envoyGatewayConfig, envoyGatewayDataPlane, envoyGatewayErrors, envoyGatewayResources, renderEnvoyGatewayResources } from '../../harness/dataplanes/envoy-gateway.ts';
+import { GATEWAY_LISTENER } from '../../harness/k8s/envoy-gateway.ts';
 import { resolveTrust } from '../../harness/dataplanes/trust.ts';
 import { envoyVariants, nginxVariants } from '../fixtures/dataplanes/variants.ts';
 
@@ -84,133 +82,75 @@ describe('nginx config (ingress-nginx template semantics)', () => {
   });
 });
 
-describe('HAProxy config (standing in for Envoy)', () => {
-  const render = (raw: object) => lines(renderHaproxyConfig(envoySpec(raw)));
+describe('Envoy Gateway standalone: the objects and its own configuration', () => {
+  const spec = (raw: object): GatewaySpec => ({ ...envoySpec(raw), run: { id: 'r1', scenario: 's1', hop: 'envoy', service: 'app' } });
+  const objects = (raw: object) => envoyGatewayResources(spec(raw), '/tmp/lab-work/access.log').objects as Array<{ kind: string; metadata: { name: string; namespace?: string }; spec: any }>;
+  const byKind = (raw: object, kind: string) => objects(raw).filter((o) => o.kind === kind);
 
-  it('default: client = src, appends src to X-Forwarded-For, one bind per replica', () => {
-    const c = render({});
-    expect(c.filter((l) => l.startsWith('bind '))).toEqual(['bind 127.23.0.10:8080 name replica0', 'bind 127.23.1.10:8081 name replica1']);
-    expect(c).toContain('http-request set-var(txn.lab_client) src');
-    expect(c.some((l) => l.includes('hdr_ip'))).toBe(false);
-    expect(c).toContain('option forwardfor');
-    expect(c).toContain('http-request set-header x-lab-gateway-client-ip %[var(txn.lab_client)]');
+  it('defaults: GatewayClass -> EnvoyProxy, one HTTP Gateway listener on the lab port, the route to Backend endpoints (every service pod)', () => {
+    const o = objects({});
+    expect(o.map((x) => x.kind)).toEqual(['GatewayClass', 'EnvoyProxy', 'Gateway', 'HTTPRoute', 'Backend']);
+    const [gw] = byKind({}, 'Gateway');
+    expect(gw.spec.listeners).toEqual([{ name: 'http', protocol: 'HTTP', port: GATEWAY_LISTENER.port, allowedRoutes: { namespaces: { from: 'Same' } } }]);
+    const [be] = byKind({}, 'Backend');
+    expect(be.spec.endpoints).toEqual(base.upstreams.map((u) => ({ ip: { address: u.host, port: u.port } })));
+    const [route] = byKind({}, 'HTTPRoute');
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'app' }]);
+    // No Kubernetes provider settings locally: there is no cluster.
+    expect(byKind({}, 'EnvoyProxy')[0].spec.provider).toBeUndefined();
+    expect(byKind({}, 'EnvoyProxy')[0].spec.telemetry.accessLog.settings[0].sinks).toEqual([{ type: 'File', file: { path: '/tmp/lab-work/access.log' } }]);
   });
 
-  it('N trusted hops: Nth entry from the right when there are at least N, else src', () => {
-    const c = render({ xffNumTrustedHops: 2 });
-    expect(c).toContain('acl lab_xff_enough req.hdr_cnt(x-forwarded-for) ge 2');
-    expect(c).toContain('http-request set-var(txn.lab_client) req.hdr_ip(x-forwarded-for,-2) if lab_xff_enough lab_xff_is_ip');
+  it('ClientTrafficPolicy carries the client-IP settings in Envoy Gateway v1.9 field names', () => {
+    expect(byKind({}, 'ClientTrafficPolicy')).toEqual([]);
+    expect(byKind({ xffNumTrustedHops: 2 }, 'ClientTrafficPolicy')[0].spec.clientIPDetection).toEqual({ xForwardedFor: { numTrustedHops: 2 } });
+    expect(byKind({ trustedCidrs: ['vpc', '10.1.0.0/16'] }, 'ClientTrafficPolicy')[0].spec.clientIPDetection).toEqual({ xForwardedFor: { trustedCIDRs: [...LOCAL_NETWORKS.vpc, '10.1.0.0/16'] } });
+    expect(byKind({ clientIpHeader: 'X-Client-IP' }, 'ClientTrafficPolicy')[0].spec.clientIPDetection).toEqual({ customHeader: { name: 'X-Client-IP', failClosed: false } });
+    const pp = byKind({ proxyProtocol: true }, 'ClientTrafficPolicy')[0].spec;
+    expect(pp.proxyProtocol).toEqual({});
+    expect(pp.enableProxyProtocol).toBeUndefined();
   });
 
-  it('use_remote_address false: (N+1)th from the right and no append', () => {
-    const c = render({ useRemoteAddress: false, xffNumTrustedHops: 1 });
-    expect(c.some((l) => l.includes('req.hdr_ip(x-forwarded-for,-2)'))).toBe(true);
-    expect(c).not.toContain('option forwardfor');
+  it('BackendTrafficPolicy only where the hop sets a timeout or retries', () => {
+    expect(byKind({}, 'BackendTrafficPolicy')).toEqual([]);
+    const [btp] = byKind({ requestTimeoutS: 1.5, retry: { numRetries: 3 } }, 'BackendTrafficPolicy');
+    expect(btp.spec.timeout).toEqual({ http: { requestTimeout: '1500ms' } });
+    expect(btp.spec.retry).toEqual({ numRetries: 3, retryOn: { triggers: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], httpStatusCodes: [503] } });
   });
 
-  it('PROXY: accept-proxy on every bind', () => {
-    expect(render({ proxyProtocol: true }).filter((l) => l.startsWith('bind ')).every((l) => l.endsWith(' accept-proxy'))).toBe(true);
+  it('every replica shares the Gateway listener port (one Envoy binds 0.0.0.0)', () => {
+    expect(envoyGatewayDataPlane.sharedPort!({ product: 'envoy-gateway', settings: envoyGateway.settings.parse({}) })).toBe(GATEWAY_LISTENER.port);
   });
 
-  it('custom header: first header line as a whole, only when it is one address; no append', () => {
-    const c = render({ clientIpHeader: 'X-Client-IP' });
-    expect(c.some((l) => l.startsWith('http-request set-var(txn.lab_client) req.fhdr(x-client-ip,1) if'))).toBe(true);
-    expect(c).not.toContain('option forwardfor');
-  });
-
-  it('trusted CIDRs are not expressible: supports() says no and rendering refuses', () => {
-    const sup = haproxySupports({ product: 'envoy-gateway', settings: envoyGateway.settings.parse({ trustedCidrs: ['vpc'] }) });
+  it('useRemoteAddress: false has no Envoy Gateway form: supports() says so', () => {
+    const sup = envoyGatewayDataPlane.supports({ product: 'envoy-gateway', settings: envoyGateway.settings.parse({ useRemoteAddress: false }) });
     expect(sup.ok).toBe(false);
-    expect(() => renderHaproxyConfig(envoySpec({ trustedCidrs: ['vpc'] }))).toThrow(/trusted CIDRs|X-Forwarded-For/);
-    expect(haproxySupports({ product: 'ingress-nginx', settings: {} }).ok).toBe(false);
+    expect(envoyGatewayDataPlane.supports({ product: 'ingress-nginx', settings: {} }).ok).toBe(false);
   });
 
-  it('each replica connects to the service pods from its own pod address (the pods see which AZ a request came from)', () => {
-    const c = renderHaproxyConfig(envoySpec({}));
-    expect(c).toMatch(/use_backend lab_service_r0 if \{ so_name replica0 \}/);
-    expect(c).toMatch(/use_backend lab_service_r1 if \{ so_name replica1 \}/);
-    const backends = c.split(/\n(?=backend )/).slice(1);
-    expect(backends.map((b) => /source (\S+)/.exec(b)?.[1])).toEqual(['127.23.0.10', '127.23.1.10']);
-    for (const b of backends) expect(b.match(/server pod\d/g)).toHaveLength(2);
-  });
-});
-
-describe('Envoy v3 bootstrap', () => {
-  it.each(envoyVariants().map((v) => [v.label, v.settings] as const))('%s: valid against the bootstrap schema', (_label, settings) => {
-    const spec: GatewaySpec = { ...base, product: 'envoy-gateway', settings };
-    const parsed = envoyBootstrapSchema.safeParse(JSON.parse(renderEnvoyConfig(spec)));
-    expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues, null, 1)).toBe(true);
-    const b = buildEnvoyBootstrap(spec);
-    expect(b.static_resources.listeners.map((l) => l.address.socket_address)).toEqual([
-      { address: '127.23.0.10', port_value: 8080 },
-      { address: '127.23.1.10', port_value: 8081 },
-    ]);
-    for (const l of b.static_resources.listeners) {
-      expect(l.listener_filters?.[0]?.typed_config['@type']).toBe(settings.proxyProtocol ? TYPE_URLS.proxyProtocol : undefined);
-      const hcm = l.filter_chains[0].filters[0].typed_config;
-      const plan = envoyHcmPlan(settings);
-      expect(hcm.use_remote_address).toBe(plan.useRemoteAddress);
-      expect(hcm.xff_num_trusted_hops ?? 0).toBe(plan.xffNumTrustedHops);
-      const hdr = hcm.route_config.virtual_hosts[0].request_headers_to_add?.[0];
-      expect(hdr).toEqual({ header: { key: 'x-lab-gateway-client-ip', value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' });
-    }
-    expect(b.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints).toHaveLength(2);
-    // One cluster per replica, bound to the replica's own address, and each listener routes to its own.
-    expect(b.static_resources.clusters.map((c) => c.upstream_bind_config?.source_address.address)).toEqual(['127.23.0.10', '127.23.1.10']);
-    expect(b.static_resources.listeners.map((l) => l.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster)).toEqual(['lab_service_r0', 'lab_service_r1']);
+  it('its own configuration: file resources, host infrastructure, every path given, Backend turned on', () => {
+    const c = envoyGatewayConfig({ resourcesDir: '/w/res', configHome: '/w/config', dataHome: '/d', stateHome: '/w/state', runtimeDir: '/w/run' }) as any;
+    expect(c.kind).toBe('EnvoyGateway');
+    expect(c.provider.custom.resource).toEqual({ type: 'File', file: { paths: ['/w/res'] } });
+    expect(c.provider.custom.infrastructure).toEqual({ type: 'Host', host: { configHome: '/w/config', dataHome: '/d', stateHome: '/w/state', runtimeDir: '/w/run' } });
+    expect(c.extensionApis).toEqual({ enableBackend: true });
   });
 
-  it('custom header: the custom_header extension with use_remote_address off (Envoy rejects the mix)', () => {
-    const hcm = buildEnvoyBootstrap(envoySpec({ clientIpHeader: 'X-Client-IP' })).static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
-    expect(hcm.use_remote_address).toBe(false);
-    expect(hcm.original_ip_detection_extensions).toEqual([
-      { name: 'envoy.http.original_ip_detection.custom_header', typed_config: { '@type': TYPE_URLS.customHeader, header_name: 'x-client-ip' } },
-    ]);
+  it('renders every gateway variant (scenario hops and facts rows) without throwing', () => {
+    for (const v of envoyVariants()) expect(() => renderEnvoyGatewayResources({ ...spec({}), settings: v.settings })).not.toThrow();
   });
 
-  it('trusted CIDRs: the xff extension with resolved CIDRs (Envoy 1.39 walks past every trusted entry itself)', () => {
-    const hcm = buildEnvoyBootstrap(envoySpec({ trustedCidrs: ['vpc', 'lattice'] })).static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
-    expect(hcm.original_ip_detection_extensions?.[0]).toEqual({
-      name: 'envoy.http.original_ip_detection.xff',
-      typed_config: {
-        '@type': TYPE_URLS.xff,
-        xff_trusted_cidrs: { cidrs: [{ address_prefix: '127.16.0.0', prefix_len: 13 }, { address_prefix: '127.254.171.0', prefix_len: 24 }] },
-        skip_xff_append: false,
-      },
-    });
-  });
-
-  it('the schema rejects what Envoy would reject or misread', () => {
-    const good = JSON.parse(renderEnvoyConfig(envoySpec({ clientIpHeader: 'X-Client-IP' })));
-    const hcmOf = (b: any) => b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
-    const mixed = structuredClone(good);
-    hcmOf(mixed).use_remote_address = true;
-    expect(envoyBootstrapSchema.safeParse(mixed).success).toBe(false);
-    const misspelt = structuredClone(good);
-    hcmOf(misspelt).xff_num_trusted_hop = 1;
-    expect(envoyBootstrapSchema.safeParse(misspelt).success).toBe(false);
-    const wrongType = structuredClone(good);
-    hcmOf(wrongType)['@type'] = 'type.googleapis.com/envoy.config.filter.network.http_connection_manager.v2.HttpConnectionManager';
-    expect(envoyBootstrapSchema.safeParse(wrongType).success).toBe(false);
-    const noRouter = structuredClone(good);
-    hcmOf(noRouter).http_filters = [{ name: 'envoy.filters.http.cors', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors' } }];
-    expect(envoyBootstrapSchema.safeParse(noRouter).success).toBe(false);
-    const danglingRoute = structuredClone(good);
-    hcmOf(danglingRoute).route_config.virtual_hosts[0].routes[0].route.cluster = 'nowhere';
-    expect(envoyBootstrapSchema.safeParse(danglingRoute).success).toBe(false);
-    expect(envoyBootstrapSchema.safeParse(good).success).toBe(true);
+  it("reads Envoy Gateway's own error lines out of its log", () => {
+    const log = [
+      '2026-11-30T05:27:28.300Z\tinfo\tcmd/server.go:69\tStart runners',
+      '2026-11-30T05:27:29.000Z\terror\tprovider\tfile/file.go:100\tfailed to load resources\t{"err": "bad"}',
+      '2026-11-30T05:27:29.000Z\terror\tprovider\tfile/file.go:100\tfailed to load resources\t{"err": "bad"}',
+    ].join('\n');
+    expect(envoyGatewayErrors(log)).toEqual(['failed to load resources {"err": "bad"}']);
   });
 });
 
-describe('HCM plan (Envoy Gateway translation) and trust resolution', () => {
-  it('maps settings to Envoy options', () => {
-    const p = (raw: object) => envoyHcmPlan(envoyGateway.settings.parse(raw));
-    expect(p({})).toMatchObject({ useRemoteAddress: true, xffNumTrustedHops: 0, xffSkipFromRight: null, appendXff: true });
-    expect(p({ xffNumTrustedHops: 2 })).toMatchObject({ useRemoteAddress: true, xffSkipFromRight: 1, appendXff: true });
-    expect(p({ useRemoteAddress: false, xffNumTrustedHops: 1 })).toMatchObject({ useRemoteAddress: false, xffSkipFromRight: 1, appendXff: false });
-    expect(p({ clientIpHeader: 'X-Client-IP', xffNumTrustedHops: 3 })).toMatchObject({ useRemoteAddress: false, xffNumTrustedHops: 0, customHeader: 'X-Client-IP' });
-  });
-
+describe('trust resolution', () => {
   it('resolves symbolic trust entries through the network map and dedupes', () => {
     expect(resolveTrust(['vpc', '127.16.0.0/13', '10.1.2.3'], LOCAL_NETWORKS)).toEqual(['127.16.0.0/13', '10.1.2.3/32']);
     expect(resolveTrust(['cloudfront'], { ...LOCAL_NETWORKS, cloudfront: ['10.9.0.0/16', '10.8.0.0/16'] })).toEqual(['10.9.0.0/16', '10.8.0.0/16']);

@@ -62,7 +62,8 @@ describe('k8s manifests: what each setting turns into', () => {
     expect(ann(ep, SVC + 'aws-load-balancer-target-group-attributes')).toBe('proxy_protocol_v2.enabled=true');
     expect(ann(ep, SVC + 'aws-load-balancer-attributes')).toBe('load_balancing.cross_zone.enabled=true');
     expect(ep.spec.provider.kubernetes.envoyService.externalTrafficPolicy).toBe('Cluster');
-    expect(one(m, 'ClientTrafficPolicy').spec.enableProxyProtocol).toBe(true);
+    // Envoy Gateway v1.9: proxyProtocol (enableProxyProtocol is deprecated); no `optional`, so a connection without PROXY is refused.
+    expect(one(m, 'ClientTrafficPolicy').spec.proxyProtocol).toEqual({});
   });
 
   it('apigw-nlb-gateway: Envoy reads the mapped header; on eks API Gateway and the VPC link are reported, not faked', () => {

@@ -126,6 +126,7 @@ describe('scenario loading: legal but harmful configurations load with warnings'
   it('in-tree NLB ignores the PROXY annotation; nginx trusting 0.0.0.0/0 is spoofable', () => {
     expectDiagnostics('valid-warnings.yaml', [
       ['warning', 14, 24, 'spec.chain[1].settings.proxyProtocol', /in-tree NLB ignores the aws-load-balancer-proxy-protocol annotation/],
+      ['warning', 17, 18, 'spec.chain[3].component', /ingress-nginx \(the community controller\) is retired since March 2026: no further releases, bug fixes or security fixes \(source: Kubernetes blog/, /Envoy Gateway twin/],
       ['warning', 19, 9, 'spec.chain[3].settings.proxyRealIpCidr', /trusts a client-forged X-Forwarded-For/, /subnets only/],
     ]);
     expect(loadScenarioFile(fx('valid-warnings.yaml')).scenario).toBeDefined();
@@ -157,9 +158,12 @@ describe('the shipped scenarios', () => {
     expect(scenarioNames()).toEqual(expect.arrayContaining(required));
   });
 
-  it.each(scenarioNames())('%s loads with no errors and no warnings, and names its trade-offs', (name) => {
+  it.each(scenarioNames())('%s loads with no errors and no warnings (but the ingress-nginx retirement), and names its trade-offs', (name) => {
     const { scenario, diagnostics } = loadScenarioFile(scenarioPath(name));
-    expect(diagnostics).toEqual([]);
+    // Every ingress-nginx hop carries the retirement notice (Kubernetes blog, 2025-11-11); nothing else.
+    const nginxHops = scenario!.hops.filter((h) => h.component === 'ingress-nginx').length;
+    expect(diagnostics.filter((d) => d.code !== 'ingress-nginx-retired')).toEqual([]);
+    expect(diagnostics.filter((d) => d.code === 'ingress-nginx-retired')).toHaveLength(nginxHops);
     expect(scenario!.hops[0].component).toBe('client');
     expect(scenario!.hops.at(-1)!.component).toBe('service');
     expect(Object.keys(scenario!.doc.metadata.tradeoffs).sort()).toEqual(['certificates', 'podAwareRouting', 'redundancy', 'tls', 'waf']);

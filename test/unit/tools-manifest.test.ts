@@ -16,7 +16,7 @@ describe('the shipped manifest (infra/tools/tools.yaml)', () => {
   it('loads without a problem and names the tools the lab builds on', () => {
     expect(parseManifest(shipped, 'tools.yaml').diagnostics).toEqual([]);
     const binaries = Object.values(m.tools).flatMap((t) => Object.keys(t.binaries ?? {}));
-    for (const b of ['envoy', 'envoy-gateway', 'egctl', 'k6', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'moto_server', 'nginx', 'haproxy', 'wrk', 'chromium', 'kind', 'kubectl']) {
+    for (const b of ['envoy', 'envoy-gateway', 'egctl', 'k6', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'moto_server', 'nginx', 'wrk', 'chromium', 'kind', 'kubectl']) {
       expect(binaries, b).toContain(b);
     }
   });
@@ -74,7 +74,7 @@ const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) 
 
 describe('a bad manifest', () => {
   it('an unknown key is located and gets a did-you-mean hint', () => {
-    const { text, r } = broken((s) => s.replace('    install: auto\n    targets: [bench]\n    providers: [local]\n    neededBy: [envoy-gateway hops (realization envoy)', '    instal: auto\n    targets: [bench]\n    providers: [local]\n    neededBy: [envoy-gateway hops (realization envoy)'));
+    const { text, r } = broken((s) => s.replace('    install: auto\n    targets: [bench]\n    providers: [local]\n    neededBy: [the Envoy that Envoy Gateway', '    instal: auto\n    targets: [bench]\n    providers: [local]\n    neededBy: [the Envoy that Envoy Gateway'));
     expect(r.manifest).toBeUndefined();
     const d = r.diagnostics.find((x) => x.message === 'unknown key "instal"');
     expect(d).toMatchObject({ file: 'tools.yaml', line: lineOf(text, 'instal: auto'), field: 'tools.envoy.instal' });
@@ -112,7 +112,7 @@ describe('a bad manifest', () => {
   });
 
   it('YAML syntax errors and duplicate keys are located', () => {
-    const { text, r } = broken((s) => s.replace('  haproxy:\n    summary:', '  haproxy:\n    summary: x\n    summary:'));
+    const { text, r } = broken((s) => s.replace('  wrk:\n    summary:', '  wrk:\n    summary: x\n    summary:'));
     expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', line: lineOf(text, 'summary: x') + 1 });
   });
 

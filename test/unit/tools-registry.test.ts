@@ -24,7 +24,6 @@ describe('version parsing with the manifest regexes, on what each tool really pr
     ['kubectl', 'Client Version: v1.32.4-dispatcher\nKustomize Version: v5.5.0\n', '1.32.4'],
     ['kind', 'kind v0.33.0 go1.26.8 linux/amd64\n', '0.33.0'],
     ['nginx', 'nginx version: nginx/1.22.1\n', '1.22.1'],
-    ['haproxy', 'HAProxy version 2.6.12-1+deb12u2 2025/04/03 - https://haproxy.org/\n', '2.6.12'],
     ['wrk', 'wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer\n', '4.1.0'],
     ['chromium', 'Chromium 156.0.8078.108 built on Debian GNU/Linux 12 (bookworm)\n', '156.0.8078.108'],
   ];

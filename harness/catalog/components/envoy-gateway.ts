@@ -22,8 +22,31 @@ const settings = z.strictObject({
   clientIpHeader: z.string().min(1).nullable().default(null),
   /** ClientTrafficPolicy clientIPDetection.xForwardedFor.trustedCIDRs (instead of a hop count). */
   trustedCidrs: z.array(cidr).default([]),
-  /** What realizes it locally: auto = a real envoy binary when installed, else the built-in emulation. */
-  realization: z.enum(['auto', 'envoy', 'builtin']).default('auto'),
+  /**
+   * BackendTrafficPolicy timeout.http.requestTimeout: the whole request, upstream included; Envoy answers 504
+   * past it. null = Envoy Gateway's default (none set by the lab).
+   */
+  requestTimeoutS: z.number().positive().max(3600).nullable().default(null),
+  /**
+   * BackendTrafficPolicy retry: how often and on what Envoy retries an upstream request. null = none set. The
+   * defaults are Envoy Gateway's own when a policy sets retry without retryOn (v1.9.1
+   * internal/xds/translator/route.go: 2 retries on connect-failure, refused-stream, unavailable, cancelled,
+   * retriable-status-codes with 503).
+   */
+  retry: z
+    .strictObject({
+      numRetries: z.number().int().min(0).max(10).default(2),
+      on: z.array(z.enum(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])).min(1).default(['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes']),
+      httpStatusCodes: z.array(z.number().int().min(100).max(599)).default([503]),
+      perTryTimeoutS: z.number().positive().max(3600).nullable().default(null),
+    })
+    .nullable()
+    .default(null),
+  /**
+   * What realizes it locally: auto = Envoy Gateway in standalone mode with a real Envoy when both are installed,
+   * else the built-in emulation (labelled so); envoy-gateway = insist on it; builtin = the emulation.
+   */
+  realization: z.enum(['auto', 'envoy-gateway', 'builtin']).default('auto'),
   capacityRpsPerReplica: z.number().positive().default(5000),
   /** Node type the replicas run on and the vCPU each one reserves: prices the gateway's EC2 share (cost). */
   instanceType: z.string().regex(/^[a-z][a-z0-9]*\.[a-z0-9]+$/, 'an EC2 instance type such as "m6i.large"').default('m6i.large'),
@@ -65,6 +88,10 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
     readsForwardedFor: (s) => s.xffNumTrustedHops > 0 || !!s.clientIpHeader || s.trustedCidrs.length > 0 || !s.useRemoteAddress,
     forwardedForSetting: 'xffNumTrustedHops',
     xffSpoofFix: 'Envoy: use_remote_address: true with xff_num_trusted_hops equal to the number of proxies in front (or trustedCIDRs of those proxies); the app reads the gateway-determined address, never the left-most entry',
+    userConfig: {
+      what: 'Gateway API and Envoy Gateway objects (GatewayClass, Gateway, HTTPRoute, ClientTrafficPolicy, BackendTrafficPolicy, EnvoyProxy, ...)',
+      owns: ['useRemoteAddress', 'xffNumTrustedHops', 'proxyProtocol', 'clientIpHeader', 'trustedCidrs', 'requestTimeoutS', 'retry'],
+    },
   },
   describe: (s) => [
     `${s.replicas} replica(s); ${s.proxyProtocol ? 'proxy_protocol listener filter (PROXY required)' : 'no PROXY parsing'}`,
@@ -76,6 +103,8 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
     s.clientIpHeader
       ? 'X-Forwarded-For untouched (use_remote_address off with a detection extension); sets x-lab-gateway-client-ip'
       : 'appends the remote address to X-Forwarded-For; sets x-lab-gateway-client-ip (the trusted client address)',
+    ...(s.requestTimeoutS !== null ? [`request timeout ${s.requestTimeoutS} s (504 past it)`] : []),
+    ...(s.retry ? [`retries up to ${s.retry.numRetries} time(s) on ${s.retry.on.join(', ')}${s.retry.on.includes('retriable-status-codes') ? ` (${s.retry.httpStatusCodes.join(', ')})` : ''}`] : []),
   ],
   apply: (env, s, ctx) => {
     const acc = acceptConnection(env, s.proxyProtocol, 'Envoy');
@@ -99,7 +128,10 @@ export const envoyGateway: ComponentDefinition<EnvoySettings> = {
       p99: sourced('low-medium', 'per proxy: half of the two-proxy p99 figure (0.298 ms), 0.149 ms, rounded to 0.15', SOURCES.istio120),
       measuredWhenReal: 'a real Envoy realizes this hop (Envoy Gateway standalone on the local provider, the cluster\'s Envoy on kind and EKS): its own time per request is measured in the run and nothing is injected; this model serves only the model provider and cost',
     }),
-  limits: (s) => [{ name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' }],
+  limits: (s) => [
+    { name: 'capacity per replica (model)', value: s.capacityRpsPerReplica, unit: 'req/s' },
+    ...(s.requestTimeoutS !== null ? [{ name: 'request timeout (BackendTrafficPolicy)', value: s.requestTimeoutS, unit: 's', status: 504 }] : []),
+  ],
   features: () => ({
     wafAttachable: false,
     tlsTermination: 'at the gateway (cert-manager / Secrets)',

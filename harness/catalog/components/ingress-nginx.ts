@@ -27,6 +27,20 @@ const settings = z.strictObject({
 export type IngressNginxSettings = z.infer<typeof settings>;
 
 /**
+ * The community ingress-nginx controller is retired: Kubernetes SIG Network and the Security Response Committee
+ * announced on 2025-11-11 that best-effort maintenance continues until March 2026, after which there are no
+ * further releases, bugfixes or security fixes and the repository is read-only (existing deployments keep
+ * working). They recommend migrating, preferably to Gateway API. The kubernetes/ingress-nginx README says the same.
+ */
+export const INGRESS_NGINX_RETIREMENT = {
+  status: 'retired' as const,
+  since: '2026-03',
+  notice: 'ingress-nginx (the community controller) is retired since March 2026: no further releases, bug fixes or security fixes',
+  source: 'Kubernetes blog, "Ingress NGINX Retirement: What You Need to Know" (SIG Network and the Security Response Committee, 2025-11-11): https://kubernetes.io/blog/2025/11/11/ingress-nginx-retirement/',
+  migrateTo: 'a Gateway API implementation such as Envoy Gateway: each shipped nginx scenario has an Envoy Gateway twin (docs/ingress-nginx-migration.md maps the client-IP settings)',
+};
+
+/**
  * nginx realip as ingress-nginx configures it (real_ip_recursive on): PROXY wins over the forwarded-for
  * header when both are on (one real_ip_header only), and set_real_ip_from gates both: an untrusted
  * socket peer stays the client address.
@@ -59,6 +73,11 @@ export const ingressNginx: ComponentDefinition<IngressNginxSettings> = {
     readsForwardedFor: (s) => s.useForwardedHeaders && !s.useProxyProtocol,
     forwardedForSetting: 'useForwardedHeaders with proxyRealIpCidr',
     xffSpoofFix: 'ingress-nginx: set proxy-real-ip-cidr to the load balancer / VPC subnets only (never 0.0.0.0/0) so a client-sent X-Forwarded-For is not trusted',
+    userConfig: {
+      what: 'the ingress-nginx controller ConfigMap (its data keys)',
+      owns: ['useProxyProtocol', 'useForwardedHeaders', 'computeFullForwardedFor', 'proxyRealIpCidr', 'forwardedForHeader'],
+    },
+    lifecycle: INGRESS_NGINX_RETIREMENT,
   },
   describe: (s) => [
     `${s.replicas} replica(s); use-proxy-protocol: ${s.useProxyProtocol}, use-forwarded-headers: ${s.useForwardedHeaders}`,
@@ -100,7 +119,9 @@ export const ingressNginx: ComponentDefinition<IngressNginxSettings> = {
   }),
   rules: (hop) => {
     const s = hop.settings as IngressNginxSettings;
-    const out: Diagnostic[] = [];
+    const out: Diagnostic[] = [
+      problem('warning', 'ingress-nginx-retired', hop, ['component'], `${INGRESS_NGINX_RETIREMENT.notice} (source: ${INGRESS_NGINX_RETIREMENT.source})`, `migrate to ${INGRESS_NGINX_RETIREMENT.migrateTo}`),
+    ];
     if (s.useForwardedHeaders && s.proxyRealIpCidr.some((c) => c.endsWith('/0'))) {
       out.push(problem('warning', 'nginx-trusts-everyone', hop, ['settings', 'proxyRealIpCidr'],
         'use-forwarded-headers with proxy-real-ip-cidr 0.0.0.0/0 trusts a client-forged X-Forwarded-For: the client IP is attacker-chosen',

@@ -50,6 +50,9 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
   const incidents: string[] = [];
   const procs: Array<HopProcess | null> = plan.hops.map(() => null);
   const planes: DataPlaneHandle[] = [];
+  /** Hop index -> its real data plane, whose own time per request is read back at teardown. */
+  const planeOf = new Map<number, DataPlaneHandle>();
+  let loadWindow: { fromMs: number; toMs: number } | undefined;
   const workDirs: string[] = [];
   const hopsOut: HopRealization[] = [];
   const processes: Array<{ pid: number; what: string }> = [];
@@ -62,6 +65,16 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
         await Promise.all(procs.map((p) => p?.stop()));
         await Promise.all(planes.map((h) => h.stop().catch((e) => incidents.push(`stopping ${h.realizedBy}: ${(e as Error).message}`))));
         for (const d of workDirs) rmSync(d, { recursive: true, force: true });
+        // A real gateway's own time per request, from its access log, over the load's measurement window.
+        for (const [i, h] of planeOf) {
+          const own = h.ownTime?.(loadWindow);
+          if (!own || !hopsOut[i]) continue;
+          hopsOut[i].overheadMs = { p50: own.ownMs.p50, p99: own.ownMs.p99, max: own.ownMs.max, count: own.requests, fidelity: 'measured', what: "the gateway's own time from its access log: downstream request start -> upstream request start, plus upstream response end -> downstream response end" };
+          hopsOut[i].gatewayTime = { ...own, fidelity: 'measured', source: 'Envoy access log (%COMMON_DURATION% spans, microseconds)', window: loadWindow ? 'load measurement window (warm-up and probes excluded)' : 'every request (readiness probes excluded)' };
+          // The model this hop would otherwise inject, next to what the real gateway measured (calibrate reads it).
+          const model = hopsOut[i].latencyModel;
+          if (model?.use === 'measured-instead') model.measured = { p50Ms: own.ownMs.p50, p99Ms: own.ownMs.p99, count: own.requests, what: "the gateway's own time per request from Envoy's access log (request and response spans through Envoy)", fidelity: 'measured' };
+        }
         // Fill in each hop's own overhead as reported by its process at stop.
         procs.forEach((p, i) => {
           const h = hopsOut[i];
@@ -89,7 +102,9 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     for (let i = 0; i < plan.hops.length; i++) {
       const hp = plan.hops[i];
       if (LOCAL_REALIZERS[hp.realization.realizer].dataPlane && local.gatewayRealization !== 'builtin') {
-        const choice = await chooseDataPlane(gatewayOf(hp));
+        const choice = await chooseDataPlane(gatewayOf(hp)).catch((e: Error) => {
+          throw new UserError(`hop "${hp.hop.name}" (${hp.hop.component}): ${e.message}`, 'install the tool (make setup), or change the hop\'s realization setting', 1);
+        });
         if (choice.note) hp.notes.push(choice.note);
         if (choice.dataPlane) {
           gatewayPlane.set(i, choice.dataPlane);
@@ -100,6 +115,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       processes.push({ pid: procs[i]!.pid, what: `${hp.hop.name} (${hp.hop.component})` });
     }
     const cert = plan.hops.some((h) => h.tls) ? labCertificate() : null;
+    let hostHeader = 'app.example';
     const bound: BoundListener[][] = plan.hops.map(() => []);
     for (let i = plan.hops.length - 1; i >= 0; i--) {
       if (opts.signal?.aborted) throw abortError();
@@ -110,13 +126,22 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
         if (dp) {
           const workDir = mkdtempSync(join(tmpdir(), `exposure-lab-${opts.runId}-${hp.hop.name}-`));
           workDirs.push(workDir);
-          const listen = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host) })));
-          const handle = await dp.start({ ...gatewayOf(hp), listen, upstreams: upstreams.map((u) => ({ host: u.host, port: u.port })), networks: LOCAL_NETWORKS, workDir });
+          // One process binding the wildcard address (Envoy Gateway) listens on one port for every replica.
+          const shared = dp.sharedPort?.(gatewayOf(hp));
+          const listen = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: shared ?? (await freePort(l.host)) })));
+          const run = { id: opts.runId, scenario: scenario.name, hop: hp.hop.name, service: scenario.hops[scenario.hops.length - 1].name };
+          const handle = await dp.start({ ...gatewayOf(hp), listen, upstreams: upstreams.map((u) => ({ host: u.host, port: u.port })), networks: LOCAL_NETWORKS, workDir, run });
           planes.push(handle);
+          planeOf.set(i, handle);
+          if (handle.hostHeader) hostHeader = handle.hostHeader;
           for (const pid of handle.pids) processes.push({ pid, what: `${hp.hop.name} (${handle.realizedBy})` });
           tools[dp.name] = handle.realizedBy;
           bound[i] = hp.listeners.map((l, k) => ({ host: l.host, port: listen[k].port, az: l.az, node: l.node }));
-          hopsOut[i] = realization(plan, i, bound[i], handle.realizedBy, 'measured', false, opts.injectLatency, [...hp.notes, 'real data plane with a generated config; no latency injected (its own latency is measured)']);
+          hopsOut[i] = realization(plan, i, bound[i], handle.realizedBy, 'measured', false, opts.injectLatency, [
+            ...hp.notes,
+            ...(handle.notes ?? []),
+            hp.hop.userConfig ? 'real data plane running your own gateway files; no latency injected (its own latency is measured)' : 'real data plane with a generated config; no latency injected (its own latency is measured)',
+          ]);
         } else {
           const r = LOCAL_REALIZERS[hp.realization.realizer];
           const spec = hopSpecOf(hp, {
@@ -139,7 +164,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     const entry = pickEntry(plan, bound);
     opts.log(`local: ${scenario.name} realized with ${processes.length} process(es); entry ${entry.host}:${entry.port}`);
     return {
-      entry: { host: entry.host, port: entry.port, path: '/', hostHeader: 'app.example', tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null },
+      entry: { host: entry.host, port: entry.port, path: '/', hostHeader, tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null },
       sources: plan.sources,
       hops: hopsOut,
       observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
@@ -147,6 +172,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       processes,
       incidents,
       teardown,
+      markLoadWindow: (w) => (loadWindow = w),
     };
   } catch (e) {
     await teardown();
@@ -155,10 +181,10 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
 }
 
 /** The data-plane view of a gateway hop: its product (the catalog's gateway facet) and settings. */
-function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'product' | 'settings'> {
+function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'product' | 'settings' | 'userConfig'> {
   const product = hp.hop.entry.gateway?.product;
   if (!product) throw new Error(`${hp.hop.component} is realized by a data plane but has no gateway facet in the catalog`);
-  return { product, settings: hp.hop.settings };
+  return { product, settings: hp.hop.settings, ...(hp.hop.userConfig ? { userConfig: hp.hop.userConfig } : {}) };
 }
 
 function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[]): HopRealization {

@@ -7,7 +7,7 @@ import type { HopRole } from '../../emulation/spec.ts';
 export interface LocalRealizerDef {
   /** The hop-process role that runs it (for a gateway: the built-in emulation when no real data plane does). */
   role: HopRole;
-  /** A real data plane (nginx, HAProxy, Envoy) may realize it instead of the hop process. */
+  /** A real data plane (Envoy Gateway + Envoy, nginx) may realize it instead of the hop process. */
   dataPlane: boolean;
   /**
    * Where cross-AZ latency is injected on the flows it forwards: by itself, or by the hop behind it on flows
