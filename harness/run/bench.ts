@@ -114,6 +114,17 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       hops = r.hops;
       Object.assign(tools, r.tools);
       const plan = loadPlanFor(shape, r);
+      // The path's modeled delays: the built-in driver holds each request for them; a driver that cannot
+      // (k6) sends through one precise delay stage in front of the entry instead.
+      if (r.delays?.plan) {
+        if (o.driver === 'builtin') {
+          plan.pathDelay = r.delays.plan;
+          notes.push('modeled delays: applied once per request by the built-in driver (held before the write, measured from the intended send time)');
+        } else {
+          plan.target = await r.delays.entryStage();
+          notes.push(`modeled delays: applied by one delay stage in front of the entry (${o.driver} cannot hold requests)`);
+        }
+      }
       sources = plan.sources.length;
       o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
       outcome = await runLoad(plan, { driver: o.driver, signal: o.signal });

@@ -8,6 +8,7 @@ import type { RealizeOptions, Realized, Realizer } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
+import { CROSS_AZ_RTT } from '../../catalog/network.ts';
 import { UserError } from '../../lib/errors.ts';
 import { deriveSeed } from '../../lib/random.ts';
 import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
@@ -15,7 +16,11 @@ import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../dataplanes/t
 import { chooseDataPlane } from '../../dataplanes/index.ts';
 import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
-import { hopSpecOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import { hopSpecOf, pathDelayPlanOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import type { LoadTarget } from '../../load/types.ts';
+
+/** Where the delay stage listens (for drivers that cannot hold requests): a client-side address outside every hop block. */
+const DELAY_STAGE_ADDRESS = '127.19.255.1';
 import { LOCAL_REALIZERS } from './realizers.ts';
 import { HopProcess } from './processes.ts';
 import { labCertificate } from './certs.ts';
@@ -29,6 +34,12 @@ export interface LocalOptions {
   maxSources?: number;
   /** Echo inspect mode (parses and reports PROXY headers instead of answering 400): ip-matrix only. */
   inspectEcho?: boolean;
+  /**
+   * Where modeled delays are applied: 'path' (default) once per request by whoever sends the traffic
+   * (Realized.delays); 'hops' inside each hop process with its own timer, the earlier design, kept so
+   * bench/emulation.ts can measure the two side by side.
+   */
+  delaysAt?: 'path' | 'hops';
 }
 
 export const localProvider: Realizer = {
@@ -46,6 +57,7 @@ export const localProvider: Realizer = {
 
 export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, local: LocalOptions = {}): Promise<Realized> {
   const plan = planTopology(scenario, { injectLatency: opts.injectLatency, maxSources: local.maxSources });
+  const delaysAtHops = local.delaysAt === 'hops';
   const incidents: string[] = [];
   const procs: Array<HopProcess | null> = plan.hops.map(() => null);
   const planes: DataPlaneHandle[] = [];
@@ -118,7 +130,8 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           hopsOut[i] = realization(plan, i, bound[i], handle.realizedBy, 'measured', false, opts.injectLatency, [...hp.notes, 'real data plane with a generated config; no latency injected (its own latency is measured)']);
         } else {
           const r = LOCAL_REALIZERS[hp.realization.realizer];
-          const spec = hopSpecOf(hp, {
+          // No hop holds a request: the path's modeled delays are applied once, by the load driver.
+          const base = hopSpecOf(hp, {
             role: r.role,
             upstreams,
             seed: deriveSeed(opts.seed, hp.hop.name),
@@ -127,6 +140,12 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
             tls: hp.tls ? cert : null,
             app: r.role === 'echo' ? appSpec(scenario, opts, local) : undefined,
           });
+          const spec: HopSpec = delaysAtHops ? base : {
+            ...base,
+            latency: null,
+            crossAzLatency: null,
+            crossAzFrom: [],
+          };
           bound[i] = await procs[i]!.start(spec);
           opts.log(`local: started ${hp.hop.name} (${hp.hop.component}, pid ${procs[i]!.pid})`);
           hopsOut[i] = realization(plan, i, bound[i], r.realizedBy(hp.hop.component, hp.tls), r.fidelity, r.role !== 'echo', opts.injectLatency, hp.notes);
@@ -137,14 +156,31 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     }
     const entry = pickEntry(plan, bound);
     opts.log(`local: ${scenario.name} realized with ${processes.length} process(es); entry ${entry.host}:${entry.port}`);
+    const target: LoadTarget = { host: entry.host, port: entry.port, path: '/', hostHeader: 'app.example', tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null };
+    const delayPlan = plan.injectLatency && !delaysAtHops ? pathDelayPlanOf(plan, { seed: deriveSeed(opts.seed, 'path-delay'), realDataPlane: new Set(gatewayPlane.keys()) }) : null;
+    let stage: Promise<LoadTarget> | null = null;
+    const entryStage = (): Promise<LoadTarget> =>
+      (stage ??= (async () => {
+        if (!delayPlan) return target;
+        const p = new HopProcess('delay-stage', 'path delay', onIncident, onIncident);
+        procs.push(p);
+        processes.push({ pid: p.pid, what: 'delay stage (the path\'s modeled delays, for a driver that cannot hold requests)' });
+        const [b] = await p.start({
+          role: 'delay-stage', name: 'delay-stage', component: 'client', settings: {}, listeners: [{ host: DELAY_STAGE_ADDRESS, port: 0, az: 1 }],
+          upstreams: [{ host: entry.host, port: entry.port, az: entry.az }], latency: null, crossAzLatency: null, networks: LOCAL_NETWORKS, seed: delayPlan.seed, pathDelay: delayPlan,
+        });
+        opts.log(`local: delay stage at ${b.host}:${b.port} applies the path's modeled delays (pid ${p.pid})`);
+        return { ...target, host: b.host, port: b.port };
+      })());
     return {
-      entry: { host: entry.host, port: entry.port, path: '/', hostHeader: 'app.example', tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null },
+      entry: target,
       sources: plan.sources,
       hops: hopsOut,
       observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
       tools,
       processes,
       incidents,
+      ...(delaysAtHops ? {} : { delays: { plan: delayPlan, entryStage } }),
       teardown,
     };
   } catch (e) {
@@ -163,9 +199,7 @@ function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'product' | 'settings'> {
 function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[]): HopRealization {
   const hp = plan.hops[i];
   const lat = hp.hop.latency;
-  const rtt = (l: { medianMs: number; p99Ms: number }) => `cross-AZ RTT (${l.medianMs}/${l.p99Ms} ms, modeled)`;
-  const next = plan.hops[i + 1];
-  const prev = plan.hops[i - 1];
+  const share = inject ? hp.hop.entry.crossAz(hp.hop.settings, plan.azs).share : 0;
   return {
     name: hp.hop.name,
     component: hp.hop.component,
@@ -175,9 +209,8 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
     listen: bound.map((b) => `${b.host}:${b.port}`).join(', '),
     notes: [
       ...notes,
-      ...(inject && hp.crossAzLatency && !hp.crossAzFrom.length ? [`${rtt(hp.crossAzLatency)} added on flows to a target in another AZ`] : []),
-      ...(inject && hp.crossAzLatency && hp.crossAzFrom.length ? [`${rtt(hp.crossAzLatency)} added on requests from ${prev?.hop.name ?? "the sender"} pods in another AZ`] : []),
-      ...(inject && next?.crossAzFrom.length && next.crossAzLatency ? [`${rtt(next.crossAzLatency)} on flows to a pod in another AZ: added by ${next.hop.name}, the receiving side`] : []),
+      ...(inject && injects && hp.latency ? ["modeled latency applied once per request with the rest of the path's (by the load driver, or the delay stage in front of the entry for a driver that cannot hold requests), not inside this hop"] : []),
+      ...(share > 0 ? [`cross-AZ RTT (${CROSS_AZ_RTT.medianMs}/${CROSS_AZ_RTT.p99Ms} ms, modeled) on ${(share * 100).toFixed(0)}% of flows toward the next hop, applied with the path's other delays`] : []),
       ...(!inject ? ['no latency injected (overhead measurement run)'] : []),
     ],
   };
