@@ -1,7 +1,7 @@
 // The two shapes a provider takes. Realizers (local, kind, eks, and the coming cluster provider) turn a
 // scenario into something real that a load driver then drives; a simulator (model) computes the run itself.
 // runBench takes one path for each.
-import type { HopRealization } from '../result/types.ts';
+import type { EmulationRecord, HopRealization } from '../result/types.ts';
 import type { LoadOutcome, LoadShape, LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { CalibrationRecord } from '../result/calibration.ts';
@@ -43,6 +43,8 @@ export interface Realized {
    * (k6) sends to `entryStage()` instead. Absent: the hops inject their own delays (or none is modeled).
    */
   delays?: PathDelays;
+  /** How the emulated hops were realized (local provider); `delays` is filled in by whoever drives it. */
+  emulation?: Omit<EmulationRecord, 'delays'>;
   /** Stops everything provision started. Idempotent; safe to call from a signal handler. */
   teardown(): Promise<void>;
 }

@@ -16,7 +16,20 @@ import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../dataplanes/t
 import { chooseDataPlane } from '../../dataplanes/index.ts';
 import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
-import { hopSpecOf, pathDelayPlanOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import { hopSpecOf, pathDelayPlanOf, pickEntry, planTopology, upstreamsFor, type HopPlan, type TopologyPlan } from './topology.ts';
+import { composeSegment, kernelSegments, natRules, type NatSegment } from './kernel-nat.ts';
+import { currentLabNamespace } from '../../labns/current.ts';
+import { iptablesRestore } from '../../labns/iptables.ts';
+
+const KERNEL_NAT = "kernel NAT (iptables DNAT/SNAT in the run's own network namespace; no process)";
+/** NAT chain names and packet marks must differ between provisionings sharing a namespace (ip-matrix rows). */
+let natSeq = 0;
+
+function describePaths(seg: NatSegment): string {
+  return seg.entries
+    .map((e) => `${e.listener.host}:${e.listener.port} -> ${e.paths.map((p) => `${p.target.host}:${p.target.port} ${(p.probability * 100).toFixed(0)}% (source ${p.source ?? 'kept'})`).join(', ') || 'no healthy target'}`)
+    .join('; ');
+}
 import type { LoadTarget } from '../../load/types.ts';
 
 /** Where the delay stage listens (for drivers that cannot hold requests): a client-side address outside every hop block. */
@@ -40,6 +53,8 @@ export interface LocalOptions {
    * bench/emulation.ts can measure the two side by side.
    */
   delaysAt?: 'path' | 'hops';
+  /** false: processes even inside a lab network namespace (bench/emulation.ts compares the two there). */
+  kernelNat?: boolean;
 }
 
 export const localProvider: Realizer = {
@@ -58,6 +73,12 @@ export const localProvider: Realizer = {
 export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, local: LocalOptions = {}): Promise<Realized> {
   const plan = planTopology(scenario, { injectLatency: opts.injectLatency, maxSources: local.maxSources });
   const delaysAtHops = local.delaysAt === 'hops';
+  // Inside the run's own lab network namespace, L4 hops the kernel expresses exactly are iptables NAT.
+  const ns = currentLabNamespace();
+  const segments = ns && local.kernelNat !== false ? kernelSegments(plan) : [];
+  const segmentOf = new Map<number, [number, number]>();
+  for (const seg of segments) for (let i = seg[0]; i <= seg[1]; i++) segmentOf.set(i, seg);
+  const natRemovals: string[] = [];
   const incidents: string[] = [];
   const procs: Array<HopProcess | null> = plan.hops.map(() => null);
   const planes: DataPlaneHandle[] = [];
@@ -71,6 +92,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     if (!tornDown) {
       tornDown = (async () => {
         await Promise.all(procs.map((p) => p?.stop()));
+        for (const text of natRemovals.splice(0)) await iptablesRestore(text).catch((e) => incidents.push(`removing kernel NAT rules: ${(e as Error).message}`));
         await Promise.all(planes.map((h) => h.stop().catch((e) => incidents.push(`stopping ${h.realizedBy}: ${(e as Error).message}`))));
         for (const d of workDirs) rmSync(d, { recursive: true, force: true });
         // Fill in each hop's own overhead as reported by its process at stop.
@@ -107,6 +129,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           continue;
         }
       }
+      if (segmentOf.has(i)) continue; // kernel NAT: no process
       procs[i] = new HopProcess(hp.hop.name, hp.hop.component, onIncident, onIncident);
       processes.push({ pid: procs[i]!.pid, what: `${hp.hop.name} (${hp.hop.component})` });
     }
@@ -117,8 +140,24 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       const hp = plan.hops[i];
       const upstreams = upstreamsFor(plan, bound, i);
       const dp = gatewayPlane.get(i);
+      const seg = segmentOf.get(i);
       try {
-        if (dp) {
+        if (seg && i > seg[0]) {
+          // Inside a kernel segment: nobody connects here (the segment's entry DNATs past it); its addresses
+          // are what the catalog's semantics may name as the source.
+          bound[i] = hp.listeners.map((l) => ({ host: l.host, port: 0, az: l.az, node: l.node }));
+          hopsOut[i] = realization(plan, i, [], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `collapsed into the kernel NAT rules of ${plan.hops[seg[0]].hop.name} (no process; listens nowhere of its own)`]);
+        } else if (seg) {
+          bound[i] = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host), az: l.az, node: l.node })));
+          const composed = composeSegment(plan, bound, seg[0], seg[1]);
+          const text = natRules([composed], `XL${natSeq}`, ((natSeq % 0xfff) + 1) << 12);
+          natSeq++;
+          await iptablesRestore(text.install);
+          natRemovals.push(text.remove);
+          const names = plan.hops.slice(seg[0], seg[1] + 1).map((h) => h.hop.name).join(' -> ');
+          hopsOut[i] = realization(plan, i, bound[i], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `kernel NAT for ${names}: ${describePaths(composed)}`]);
+          opts.log(`local: ${names} realized as kernel NAT in ${ns} (${text.chains.length} chains)`);
+        } else if (dp) {
           const workDir = mkdtempSync(join(tmpdir(), `exposure-lab-${opts.runId}-${hp.hop.name}-`));
           workDirs.push(workDir);
           const listen = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host) })));
@@ -181,6 +220,9 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       processes,
       incidents,
       ...(delaysAtHops ? {} : { delays: { plan: delayPlan, entryStage } }),
+      emulation: ns
+        ? { realization: segments.length ? 'netns-kernel-nat' : 'netns-processes', reason: `run inside its own network namespace ${ns} (root, iptables)`, namespace: ns, kernelHops: [...segmentOf.keys()].map((i) => plan.hops[i].hop.name) }
+        : { realization: 'loopback-processes', reason: 'host network namespace: every emulated hop a process on loopback' },
       teardown,
     };
   } catch (e) {
@@ -220,30 +262,6 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
 function appSpec(s: Scenario, opts: RealizeOptions, local: LocalOptions): NonNullable<HopSpec['app']> {
   const svc = s.hops[s.hops.length - 1].settings;
   return { clientIpFrom: s.appClientIpFrom, clientIpHeader: svc.clientIpHeader, responseBytes: svc.responseBytes, processingMs: opts.injectLatency ? svc.processingMs : 0, inspect: local.inspectEcho };
-}
-
-/**
- * The next hop's listeners a hop may send to. A listener with no usable target of its own is left out, as
- * health checks and DNS do: ETP=Local nodes without a local pod fail the LB health check, and an LB node in
- * an AZ without a healthy target (cross-zone off) leaves DNS.
- */
-function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): UpstreamSpec[] {
-  const next = plan.hops[i + 1];
-  if (!next) return [];
-  let list = bound[i + 1];
-  if (next.sameAzOnly || next.sameNodeOnly) {
-    const theirs = upstreamsFor(plan, bound, i + 1);
-    list = list.filter((l) => theirs.some((u) => (!next.sameAzOnly || u.az === l.az) && (!next.sameNodeOnly || u.node === l.node)));
-  }
-  return list.map((b) => ({ host: b.host, port: b.port, az: b.az, node: b.node, version: b.version }));
-}
-
-/** The listener a client reaches: the first one (e.g. AZ) that has a target it may use. */
-function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
-  const first = plan.hops[0];
-  const ups = upstreamsFor(plan, bound, 0);
-  const usable = bound[0].find((l) => ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
-  return usable ?? bound[0][0];
 }
 
 function canBind(host: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import type { Scenario, ResolvedHop } from '../../scenario/model.ts';
 import { CROSS_AZ_RTT } from '../../catalog/network.ts';
 import { listenerAddress } from '../../catalog/address-plan.ts';
 import type { ListenerLayout, LocalRealization } from '../../catalog/realization.ts';
-import type { HopSpec, LatencySpec, ListenerSpec, UpstreamSpec } from '../../emulation/spec.ts';
+import type { BoundListener, HopSpec, LatencySpec, ListenerSpec, UpstreamSpec } from '../../emulation/spec.ts';
 import { LOCAL_REALIZERS } from './realizers.ts';
 import type { DelayTerm, PathDelayHop, PathDelayPlan } from '../../load/path-delay.ts';
 
@@ -215,3 +215,28 @@ export function hopSpecOf(
     app: o.app,
   };
 }
+
+/**
+ * The next hop's listeners a hop may send to. A listener with no usable target of its own is left out, as
+ * health checks and DNS do: ETP=Local nodes without a local pod fail the LB health check, and an LB node in
+ * an AZ without a healthy target (cross-zone off) leaves DNS.
+ */
+export function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): UpstreamSpec[] {
+  const next = plan.hops[i + 1];
+  if (!next) return [];
+  let list = bound[i + 1];
+  if (next.sameAzOnly || next.sameNodeOnly) {
+    const theirs = upstreamsFor(plan, bound, i + 1);
+    list = list.filter((l) => theirs.some((u) => (!next.sameAzOnly || u.az === l.az) && (!next.sameNodeOnly || u.node === l.node)));
+  }
+  return list.map((b) => ({ host: b.host, port: b.port, az: b.az, node: b.node, version: b.version }));
+}
+
+/** The listener a client reaches: the first one (e.g. AZ) that has a target it may use. */
+export function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
+  const first = plan.hops[0];
+  const ups = upstreamsFor(plan, bound, 0);
+  const usable = bound[0].find((l) => ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
+  return usable ?? bound[0][0];
+}
+
