@@ -42,6 +42,7 @@ export async function runInLabNamespace<T>(call: InsideCall, o: InsideOptions): 
   let watchdog: number | null = null;
   try {
     watchdog = startWatchdog(ns);
+    o.log(`emulation: the run executes in its own network namespace ${ns} (removed when it ends)`);
     o.onNamespace?.(ns);
     return await runChild<T>(ipBin, ns, call, o);
   } finally {
