@@ -43,6 +43,12 @@ export interface Realized {
    * (k6) sends to `entryStage()` instead. Absent: the hops inject their own delays (or none is modeled).
    */
   delays?: PathDelays;
+  /**
+   * Where a client can enter the chain at each hop (index as in `hops`; the last is the service itself), for
+   * the start-up probes that measure each hop's added latency and the lab floor; null where it cannot (a hop
+   * collapsed into kernel NAT rules). Absent: the provider offers no such entries.
+   */
+  entries?: Array<LoadTarget | null>;
   /** How the emulated hops were realized (local provider); `delays` is filled in by whoever drives it. */
   emulation?: Omit<EmulationRecord, 'delays'>;
   /** Stops everything provision started. Idempotent; safe to call from a signal handler. */

@@ -100,6 +100,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   let spoofing: SpoofFinding[] | undefined;
   let incidents: string[] = [];
   let emulation: EmulationRecord | undefined;
+  let floor: RunResult['floor'];
   if (provider.shape === 'simulator') {
     try {
       const sim = await provider.simulate(scenario, shape, { seed: o.seed, log: o.log, calibrateFrom: o.calibrateFrom, profile: o.profile });
@@ -121,6 +122,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     incidents = d.incidents;
     error = d.error;
     emulation = d.emulation;
+    floor = d.floor;
     Object.assign(tools, d.tools);
     notes.push(...d.notes);
   }
@@ -146,6 +148,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     error,
     incidents,
     emulation,
+    floor,
     warnings,
     cost,
     spoofing,

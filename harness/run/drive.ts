@@ -6,7 +6,8 @@ import { getProvider } from '../providers/index.ts';
 import type { ProviderName, Realized } from '../providers/types.ts';
 import type { LoadOutcome, LoadPlan, LoadShape } from '../load/types.ts';
 import { runLoad } from '../load/index.ts';
-import type { EmulationRecord, HopRealization, SpoofFinding } from '../result/types.ts';
+import type { EmulationRecord, HopRealization, RunResult, SpoofFinding } from '../result/types.ts';
+import { addedPerHop, probeHops } from '../measure/hop-probes.ts';
 import { UserError } from '../lib/errors.ts';
 import { runSpoofProbes } from '../measure/spoof.ts';
 import { pathDelayAddsAnything } from '../load/path-delay.ts';
@@ -33,6 +34,7 @@ export interface Driven {
   incidents: string[];
   error?: string;
   emulation?: EmulationRecord;
+  floor?: RunResult['floor'];
 }
 
 /** The load aimed at what a realizer realized: its entry, its client sources, the echo's headers. */
@@ -80,6 +82,20 @@ export async function driveRealizer(o: DriveInput & { log: (l: string) => void; 
     if (!o.signal?.aborted) {
       o.log('spoof probes: forged X-Forwarded-For, PROXY v1/v2 and mapped headers...');
       out.spoofing = await runSpoofProbes(r, scenario);
+    }
+    // Each hop's added latency and the lab floor, in this realization, after the load (probes must not take
+    // throttle tokens or rate-rule budget the load would have had).
+    if (!o.signal?.aborted && r.entries) {
+      o.log('hop probes: entering the chain at each hop with nothing injected...');
+      const probes = await probeHops(r.entries, { signal: o.signal });
+      const added = addedPerHop(r.hops, probes, 200);
+      r.hops.forEach((h, i) => {
+        const e = probes.entries[i];
+        if (added[i]) h.addedMs = added[i];
+        else if (e && 'skipped' in e && i < r.hops.length - 1) h.addedMs = null;
+        if (e && 'skipped' in e) (h.notes ??= []).push(`hop probe: ${e.skipped}`);
+      });
+      if (probes.floor) out.floor = { latencyMs: probes.floor.latency, probes: probes.floor.n, note: `client -> ${r.hops[r.hops.length - 1].name} directly, ${probes.floor.n} sequential keep-alive probes after the load, same realization (driver side: one keep-alive connection, not the load's workers)` };
     }
   } catch (e) {
     if (e instanceof UserError && !realized) throw e;

@@ -16,7 +16,7 @@ import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../dataplanes/t
 import { chooseDataPlane } from '../../dataplanes/index.ts';
 import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
-import { hopSpecOf, pathDelayPlanOf, pickEntry, planTopology, upstreamsFor, type HopPlan, type TopologyPlan } from './topology.ts';
+import { entryAt, hopSpecOf, pathDelayPlanOf, pickEntry, planTopology, upstreamsFor, type HopPlan, type TopologyPlan } from './topology.ts';
 import { composeSegment, kernelSegments, natRules, type NatSegment } from './kernel-nat.ts';
 import { currentLabNamespace } from '../../labns/current.ts';
 import { iptablesRestore } from '../../labns/iptables.ts';
@@ -220,6 +220,12 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       processes,
       incidents,
       ...(delaysAtHops ? {} : { delays: { plan: delayPlan, entryStage } }),
+      entries: plan.hops.map((hp, i) => {
+        const seg = segmentOf.get(i);
+        if (seg && i > seg[0]) return null;
+        const l = entryAt(plan, bound, i);
+        return l ? { ...target, host: l.host, port: l.port, tls: hp.tls ? target.tls : null } : null;
+      }),
       emulation: ns
         ? { realization: segments.length ? 'netns-kernel-nat' : 'netns-processes', reason: `run inside its own network namespace ${ns} (root, iptables)`, namespace: ns, kernelHops: [...segmentOf.keys()].map((i) => plan.hops[i].hop.name) }
         : { realization: 'loopback-processes', reason: 'host network namespace: every emulated hop a process on loopback' },

@@ -234,9 +234,14 @@ export function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: nu
 
 /** The listener a client reaches: the first one (e.g. AZ) that has a target it may use. */
 export function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
-  const first = plan.hops[0];
-  const ups = upstreamsFor(plan, bound, 0);
-  const usable = bound[0].find((l) => ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
-  return usable ?? bound[0][0];
+  return entryAt(plan, bound, 0) ?? bound[0][0];
+}
+
+/** The first listener of hop i that has a target it may use (the service: its first pod); null if none. */
+export function entryAt(plan: TopologyPlan, bound: BoundListener[][], i: number): BoundListener | null {
+  const hp = plan.hops[i];
+  if (i === plan.hops.length - 1) return bound[i][0] ?? null;
+  const ups = upstreamsFor(plan, bound, i);
+  return bound[i].find((l) => l.port > 0 && ups.some((u) => (!hp.sameAzOnly || u.az === l.az) && (!hp.sameNodeOnly || u.node === l.node))) ?? null;
 }
 
