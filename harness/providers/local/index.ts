@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import type { RealizeOptions, Realized, Realizer } from '../types.ts';
+import type { PathDelays, RealizeOptions, Realized, Realizer } from '../types.ts';
 import type { HopRealization } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
@@ -198,19 +198,23 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     const target: LoadTarget = { host: entry.host, port: entry.port, path: '/', hostHeader: 'app.example', tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null };
     const delayPlan = plan.injectLatency && !delaysAtHops ? pathDelayPlanOf(plan, { seed: deriveSeed(opts.seed, 'path-delay'), realDataPlane: new Set(gatewayPlane.keys()) }) : null;
     let stage: Promise<LoadTarget> | null = null;
-    const entryStage = (): Promise<LoadTarget> =>
-      (stage ??= (async () => {
-        if (!delayPlan) return target;
-        const p = new HopProcess('delay-stage', 'path delay', onIncident, onIncident);
-        procs.push(p);
-        processes.push({ pid: p.pid, what: 'delay stage (the path\'s modeled delays, for a driver that cannot hold requests)' });
-        const [b] = await p.start({
-          role: 'delay-stage', name: 'delay-stage', component: 'client', settings: {}, listeners: [{ host: DELAY_STAGE_ADDRESS, port: 0, az: 1 }],
-          upstreams: [{ host: entry.host, port: entry.port, az: entry.az }], latency: null, crossAzLatency: null, networks: LOCAL_NETWORKS, seed: delayPlan.seed, pathDelay: delayPlan,
-        });
-        opts.log(`local: delay stage at ${b.host}:${b.port} applies the path's modeled delays (pid ${p.pid})`);
-        return { ...target, host: b.host, port: b.port };
-      })());
+    const delays: PathDelays = {
+      plan: delayPlan,
+      entryStage: () =>
+        (stage ??= (async () => {
+          const plan = delays.plan;
+          if (!plan) return target;
+          const p = new HopProcess('delay-stage', 'path delay', onIncident, onIncident);
+          procs.push(p);
+          processes.push({ pid: p.pid, what: "delay stage (the path's modeled delays, for a driver that cannot hold requests)" });
+          const [b] = await p.start({
+            role: 'delay-stage', name: 'delay-stage', component: 'client', settings: {}, listeners: [{ host: DELAY_STAGE_ADDRESS, port: 0, az: 1 }],
+            upstreams: [{ host: entry.host, port: entry.port, az: entry.az }], latency: null, crossAzLatency: null, networks: LOCAL_NETWORKS, seed: plan.seed, pathDelay: plan,
+          });
+          opts.log(`local: delay stage at ${b.host}:${b.port} applies the path's modeled delays (pid ${p.pid})`);
+          return { ...target, host: b.host, port: b.port };
+        })()),
+    };
     return {
       entry: target,
       sources: plan.sources,
@@ -219,7 +223,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       tools,
       processes,
       incidents,
-      ...(delaysAtHops ? {} : { delays: { plan: delayPlan, entryStage } }),
+      ...(delaysAtHops ? {} : { delays }),
       entries: plan.hops.map((hp, i) => {
         const seg = segmentOf.get(i);
         if (seg && i > seg[0]) return null;
