@@ -1,6 +1,7 @@
 // The emulation's figures, measured in one process so every comparison is interleaved within one run (the
 // machine is shared: compare ratios, never a figure from another moment). bench/emulation.ts calls these
 // inside a lab network namespace (kernel NAT available) or, without root, on loopback. Nothing is asserted.
+import os from 'node:os';
 import { loadScenarioOrThrow } from '../harness/scenario/resolve.ts';
 import { provisionLocal, type LocalOptions } from '../harness/providers/local/index.ts';
 import { loadShapeFor } from '../harness/run/bench.ts';
@@ -71,7 +72,7 @@ export interface OverheadRow {
   perHopP50: number;
   perHopP99: number;
   valid: boolean;
-  /** Probe-measured added latency of each emulated hop (nothing injected). */
+  /** Probe-measured added latency of each hop (nothing injected); a real data plane is marked [real]. */
   added: Array<{ hop: string; realizedBy: string; p50: number; p99: number }>;
 }
 
@@ -93,7 +94,7 @@ export async function overhead(o: { scenarios: string[]; variants: Variant[]; ra
     for (const s of setups) {
       const p = s.r.entries ? await probeHops(s.r.entries, { probes: 300 }) : null;
       const a = p ? addedPerHop(s.r.hops, p, 300) : [];
-      added.push(s.r.hops.flatMap((h, i) => (h.fidelity === 'emulated' && a[i] ? [{ hop: h.name, realizedBy: h.realizedBy.split(' (')[0], p50: a[i]!.p50, p99: a[i]!.p99 }] : [])));
+      added.push(s.r.hops.flatMap((h, i) => (a[i] ? [{ hop: h.name, realizedBy: `${h.realizedBy.split(' (')[0]}${h.fidelity === 'measured' ? ' [real]' : ''}`, p50: a[i]!.p50, p99: a[i]!.p99 }] : [])));
     }
     const merged = lat.map((runs) => {
       // Percentiles over every slot's requests (exact: the slots' histograms merged).
@@ -170,6 +171,9 @@ export async function spread(o: { scenario: string; variants: Variant[]; runs: n
 
 export interface Figures {
   where: string;
+  /** os.loadavg() at the start and at the end: how shared the machine was. */
+  loadAvg: [number[], number[]];
+  cpus: number;
   hold: { p50: number; p99: number; max: number };
   overhead: OverheadRow[];
   rates: RateRow[];
@@ -179,6 +183,7 @@ export interface Figures {
 /** Every figure, in one run (called inside a lab namespace when kernel NAT is available). */
 export async function allFigures(o: { kernel: boolean; quick?: boolean; log: Log }): Promise<Figures> {
   const q = !!o.quick;
+  const load0 = os.loadavg();
   const variants = o.kernel ? [KERNEL, PROCESSES] : [PROCESSES];
   o.log('hold queue precision...');
   const hold = await holdPrecision({ n: q ? 500 : 2000, log: o.log });
@@ -190,5 +195,5 @@ export async function allFigures(o: { kernel: boolean; quick?: boolean; log: Log
   for (const s of ['public-nlb', 'alb-nlb-gateway']) rates.push(...(await maxRate({ scenario: s, variant: variants[0], rates: ladder, durationS: q ? 2 : 3, log: o.log })));
   o.log('back-to-back identical runs at 200 req/s...');
   const sp = await spread({ scenario: 'public-nlb', variants: o.kernel ? [KERNEL, BEFORE] : [PROCESSES, BEFORE], runs: q ? 4 : 10, rate: 200, durationS: q ? 4 : 10, warmupS: q ? 1 : 2, log: o.log });
-  return { where: o.kernel ? 'inside a lab network namespace (kernel NAT available)' : 'host namespace (loopback processes only)', hold, overhead: ov, rates, spread: sp };
+  return { loadAvg: [load0, os.loadavg()], cpus: os.availableParallelism(), where: o.kernel ? 'inside a lab network namespace (kernel NAT available)' : 'host namespace (loopback processes only)', hold, overhead: ov, rates, spread: sp };
 }

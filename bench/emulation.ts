@@ -19,6 +19,7 @@ const f: Figures = k.ok
 const f3 = (x: number) => x.toFixed(3);
 const ok = (b: boolean) => (b ? 'meets' : 'MISSES');
 console.log(`\n== emulation figures (measured ${f.where}; the machine may be shared: read ratios) ==`);
+console.log(`load average at start ${f.loadAvg[0].map((x) => x.toFixed(1)).join(' ')}, at end ${f.loadAvg[1].map((x) => x.toFixed(1)).join(' ')} (${f.cpus} CPUs)`);
 console.log(`driver hold queue: |actual - intended| for lognormal(0.1, p99 0.5) holds: p50 ${f3(f.hold.p50)} ms, p99 ${f3(f.hold.p99)} ms, max ${f3(f.hold.max)} ms`);
 
 console.log('\nlab overhead per emulated hop (--no-latency, 200 req/s open model, chain vs direct in the same run, interleaved slots):');

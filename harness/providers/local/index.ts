@@ -146,7 +146,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           // Inside a kernel segment: nobody connects here (the segment's entry DNATs past it); its addresses
           // are what the catalog's semantics may name as the source.
           bound[i] = hp.listeners.map((l) => ({ host: l.host, port: 0, az: l.az, node: l.node }));
-          hopsOut[i] = realization(plan, i, [], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `collapsed into the kernel NAT rules of ${plan.hops[seg[0]].hop.name} (no process; listens nowhere of its own)`]);
+          hopsOut[i] = realization(plan, i, [], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `collapsed into the kernel NAT rules of ${plan.hops[seg[0]].hop.name} (no process; listens nowhere of its own)`], delaysAtHops);
         } else if (seg) {
           bound[i] = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host), az: l.az, node: l.node })));
           const composed = composeSegment(plan, bound, seg[0], seg[1]);
@@ -155,7 +155,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           await iptablesRestore(text.install);
           natRemovals.push(text.remove);
           const names = plan.hops.slice(seg[0], seg[1] + 1).map((h) => h.hop.name).join(' -> ');
-          hopsOut[i] = realization(plan, i, bound[i], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `kernel NAT for ${names}: ${describePaths(composed)}`]);
+          hopsOut[i] = realization(plan, i, bound[i], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `kernel NAT for ${names}: ${describePaths(composed)}`], delaysAtHops);
           opts.log(`local: ${names} realized as kernel NAT in ${ns} (${text.chains.length} chains)`);
         } else if (dp) {
           const workDir = mkdtempSync(join(tmpdir(), `exposure-lab-${opts.runId}-${hp.hop.name}-`));
@@ -166,7 +166,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           for (const pid of handle.pids) processes.push({ pid, what: `${hp.hop.name} (${handle.realizedBy})` });
           tools[dp.name] = handle.realizedBy;
           bound[i] = hp.listeners.map((l, k) => ({ host: l.host, port: listen[k].port, az: l.az, node: l.node }));
-          hopsOut[i] = realization(plan, i, bound[i], handle.realizedBy, 'measured', false, opts.injectLatency, [...hp.notes, 'real data plane with a generated config; no latency injected (its own latency is measured)']);
+          hopsOut[i] = realization(plan, i, bound[i], handle.realizedBy, 'measured', false, opts.injectLatency, [...hp.notes, 'real data plane with a generated config; no latency injected (its own latency is measured)'], delaysAtHops);
         } else {
           const r = LOCAL_REALIZERS[hp.realization.realizer];
           // No hop holds a request: the path's modeled delays are applied once, by the load driver.
@@ -187,7 +187,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           };
           bound[i] = await procs[i]!.start(spec);
           opts.log(`local: started ${hp.hop.name} (${hp.hop.component}, pid ${procs[i]!.pid})`);
-          hopsOut[i] = realization(plan, i, bound[i], r.realizedBy(hp.hop.component, hp.tls), r.fidelity, r.role !== 'echo', opts.injectLatency, hp.notes);
+          hopsOut[i] = realization(plan, i, bound[i], r.realizedBy(hp.hop.component, hp.tls), r.fidelity, r.role !== 'echo', opts.injectLatency, hp.notes, delaysAtHops);
         }
       } catch (e) {
         throw new UserError(`hop "${hp.hop.name}" (${hp.hop.component}) failed to start: ${(e as Error).message}`, 'every process started for this run was stopped; see the message for the cause', 1);
@@ -248,7 +248,7 @@ function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'product' | 'settings'> {
   return { product, settings: hp.hop.settings };
 }
 
-function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[]): HopRealization {
+function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[], atHops = false): HopRealization {
   const hp = plan.hops[i];
   const lat = hp.hop.latency;
   const share = inject ? hp.hop.entry.crossAz(hp.hop.settings, plan.azs).share : 0;
@@ -261,8 +261,9 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
     listen: bound.map((b) => `${b.host}:${b.port}`).join(', '),
     notes: [
       ...notes,
-      ...(inject && injects && hp.latency ? ["modeled latency applied once per request with the rest of the path's (by the load driver, or the delay stage in front of the entry for a driver that cannot hold requests), not inside this hop"] : []),
-      ...(share > 0 ? [`cross-AZ RTT (${CROSS_AZ_RTT.medianMs}/${CROSS_AZ_RTT.p99Ms} ms, modeled) on ${(share * 100).toFixed(0)}% of flows toward the next hop, applied with the path's other delays`] : []),
+      ...(inject && injects && hp.latency && atHops ? ['modeled latency injected inside this hop process, with its own timer (comparison mode)'] : []),
+      ...(inject && injects && hp.latency && !atHops ? ["modeled latency applied once per request with the rest of the path's (by the load driver, or the delay stage in front of the entry for a driver that cannot hold requests), not inside this hop"] : []),
+      ...(share > 0 && !atHops ? [`cross-AZ RTT (${CROSS_AZ_RTT.medianMs}/${CROSS_AZ_RTT.p99Ms} ms, modeled) on ${(share * 100).toFixed(0)}% of flows toward the next hop, applied with the path's other delays`] : []),
       ...(!inject ? ['no latency injected (overhead measurement run)'] : []),
     ],
   };
