@@ -1,7 +1,8 @@
 // The child side: started by the supervisor (run-inside.ts) inside a lab network namespace through
 // `ip netns exec`. Calls one function of the lab with the supervisor's input plus log and abort signal,
 // sends the result back, and exits. Interruption comes from the supervisor only (an abort message, or the
-// IPC channel closing when the supervisor dies); a terminal's SIGINT does not reach this process group.
+// IPC channel closing when the supervisor dies); a terminal's SIGINT, which reaches the whole process group,
+// is ignored here.
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../lib/errors.ts';
 import type { FromChild, ToChild } from './run-inside.ts';

@@ -59,13 +59,13 @@ export async function runInLabNamespace<T>(call: InsideCall, o: InsideOptions): 
 
 function runChild<T>(ipBin: string, ns: string, call: InsideCall, o: InsideOptions): Promise<T> {
   return new Promise<T>((resolvePromise, reject) => {
-    // A process group of its own: a terminal Ctrl-C reaches the supervisor only, which forwards it as an
-    // abort, so the run can stop its load, tear down and still write what it measured.
+    // The same process group as the supervisor, like every process a loopback run starts: a terminal's Ctrl-C
+    // reaches the child too, which ignores it and waits for the supervisor's abort, so the run can stop its
+    // load, tear down and still write what it measured.
     const child = spawn(ipBin, ['netns', 'exec', ns, process.execPath, '--import', 'tsx', CHILD_MAIN], {
       cwd: process.cwd(),
       env: { ...process.env, [NAMESPACE_ENV]: ns },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      detached: true,
     });
     let settled = false;
     const done = (f: () => void) => {
