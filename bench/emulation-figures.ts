@@ -2,6 +2,7 @@
 // machine is shared: compare ratios, never a figure from another moment). bench/emulation.ts calls these
 // inside a lab network namespace (kernel NAT available) or, without root, on loopback. Nothing is asserted.
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { loadScenarioOrThrow } from '../harness/scenario/resolve.ts';
 import { provisionLocal, type LocalOptions } from '../harness/providers/local/index.ts';
 import { loadShapeFor } from '../harness/run/bench.ts';
@@ -140,6 +141,53 @@ export async function maxRate(o: { scenario: string; variant: Variant; rates: nu
   return rows;
 }
 
+export interface CpuRow {
+  scenario: string;
+  variant: string;
+  requests: number;
+  /** CPU time per request by process (driver included), microseconds: measured from /proc, robust to a shared machine. */
+  perProcessUs: Array<{ what: string; us: number }>;
+  totalUs: number;
+  /** cores / CPU per request: the rate this machine could carry if nothing else ran on it (computed). */
+  impliedMaxRps: number;
+}
+
+/** utime + stime of a process and all its threads, in microseconds (null when it is gone). */
+function procCpuUs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) / CLK_TCK) * 1e6;
+  } catch {
+    return null;
+  }
+}
+const CLK_TCK = 100;
+
+/**
+ * CPU time per request of every process on the path (the driver's whole process included), from /proc: a
+ * figure a busy machine does not distort the way it distorts latency. Its inverse on this machine's cores is
+ * the rate the path could carry with nothing else running, and says which process sets the limit.
+ */
+export async function cpuPerRequest(o: { scenario: string; variant: Variant; rate: number; durationS: number; log: Log }): Promise<CpuRow> {
+  const r = await up(o.scenario, o.variant, true, 1, o.log);
+  try {
+    await drive(r, o.scenario, Math.min(o.rate, 500), 1, 0); // warm every process first
+    const pids = r.processes.map((p) => ({ what: p.what, pid: p.pid }));
+    const before = pids.map((p) => procCpuUs(p.pid) ?? 0);
+    const self0 = process.cpuUsage();
+    const out = await drive(r, o.scenario, o.rate, o.durationS, 0);
+    const self = process.cpuUsage(self0);
+    const after = pids.map((p) => procCpuUs(p.pid) ?? 0);
+    const n = Math.max(1, out.requests);
+    const perProcessUs = [{ what: 'load driver (whole process)', us: (self.user + self.system) / n }, ...pids.map((p, i) => ({ what: p.what, us: (after[i] - before[i]) / n }))];
+    const totalUs = perProcessUs.reduce((a, b) => a + b.us, 0);
+    return { scenario: o.scenario, variant: o.variant.label, requests: out.requests, perProcessUs, totalUs, impliedMaxRps: (os.availableParallelism() * 1e6) / totalUs };
+  } finally {
+    await r.teardown();
+  }
+}
+
 export interface SpreadRow {
   variant: string;
   runs: Array<{ p50: number; p99: number; valid: boolean }>;
@@ -171,6 +219,7 @@ export async function spread(o: { scenario: string; variants: Variant[]; runs: n
 
 export interface Figures {
   where: string;
+  cpu: CpuRow[];
   /** os.loadavg() at the start and at the end: how shared the machine was. */
   loadAvg: [number[], number[]];
   cpus: number;
@@ -193,7 +242,10 @@ export async function allFigures(o: { kernel: boolean; quick?: boolean; log: Log
   const rates: RateRow[] = [];
   const ladder = q ? [1000, 4000, 10000] : [1000, 2000, 4000, 6000, 8000, 10000, 12000];
   for (const s of ['public-nlb', 'alb-nlb-gateway']) rates.push(...(await maxRate({ scenario: s, variant: variants[0], rates: ladder, durationS: q ? 2 : 3, log: o.log })));
+  o.log('CPU time per request by process (from /proc)...');
+  const cpu: CpuRow[] = [];
+  for (const s of ['public-nlb', 'alb-nlb-gateway']) for (const v of variants) cpu.push(await cpuPerRequest({ scenario: s, variant: v, rate: 2000, durationS: q ? 2 : 4, log: o.log }));
   o.log('back-to-back identical runs at 200 req/s...');
   const sp = await spread({ scenario: 'public-nlb', variants: o.kernel ? [KERNEL, BEFORE] : [PROCESSES, BEFORE], runs: q ? 4 : 10, rate: 200, durationS: q ? 4 : 10, warmupS: q ? 1 : 2, log: o.log });
-  return { loadAvg: [load0, os.loadavg()], cpus: os.availableParallelism(), where: o.kernel ? 'inside a lab network namespace (kernel NAT available)' : 'host namespace (loopback processes only)', hold, overhead: ov, rates, spread: sp };
+  return { cpu, loadAvg: [load0, os.loadavg()], cpus: os.availableParallelism(), where: o.kernel ? 'inside a lab network namespace (kernel NAT available)' : 'host namespace (loopback processes only)', hold, overhead: ov, rates, spread: sp };
 }

@@ -41,6 +41,12 @@ for (const s of ['public-nlb', 'alb-nlb-gateway']) {
   if (firstBad) console.log(`      first invalid at ${firstBad.rate}: ${firstBad.reasons.join('; ').slice(0, 300)}`);
 }
 
+console.log('\nCPU time per request by process (measured from /proc at 2,000 req/s; robust to a shared machine) and the rate 2 cores could carry with nothing else running (computed):');
+for (const c of f.cpu) {
+  console.log(`  ${c.scenario.padEnd(16)} ${c.variant.padEnd(30)} ${f3(c.totalUs / 1000)} ms CPU per request -> ${Math.round(c.impliedMaxRps)} req/s [${ok(c.impliedMaxRps >= 10000)} 10,000] (${c.requests} requests)`);
+  for (const p of [...c.perProcessUs].sort((a, b) => b.us - a.us)) console.log(`      ${p.what.padEnd(60)} ${p.us.toFixed(0).padStart(5)} us  ${((p.us / c.totalUs) * 100).toFixed(0).padStart(3)}%`);
+}
+
 console.log('\nback-to-back identical runs of public-nlb at 200 req/s (variants alternating run by run):');
 for (const r of f.spread) {
   console.log(`  ${r.variant.padEnd(36)} ${r.runs.length} runs: p50 ${r.runs.map((x) => f3(x.p50)).join(' ')}`);
