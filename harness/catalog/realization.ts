@@ -23,6 +23,13 @@ export interface LocalRealization {
   entryTls?: 'with-client-https' | 'always';
   /** Behaviour of the real component an L7 emulation reproduces (limits with their status codes). */
   enforce?: Enforcement;
+  /**
+   * The kernel expresses this hop exactly as NAT: DNAT to the targets its forwarding facet allows (balanced
+   * evenly), the source what apply() makes it (kept, or the hop's / node's address), bytes untouched. In a
+   * lab network namespace such a hop needs no process at all (providers/local/kernel-nat.ts); elsewhere the
+   * l4-forwarder realizes it. Only for hops that write nothing into the stream (no PROXY header, no TLS).
+   */
+  kernelNat?: boolean;
   /** How this realization differs from the real component, for the report. */
   notes?: string[];
   /** The same, when the hop is not the entry (only the entry terminates TLS locally). */

@@ -65,7 +65,11 @@ const setprivPath = (() => {
   };
 })();
 
-/** Starts a foreground server with stdout and stderr appended to logFile; never inherits the test's stdio. */
+/**
+ * Starts a foreground server with stdout and stderr appended to logFile; never inherits the test's stdio.
+ * In a kernel-NAT run the whole run executes inside its own network namespace (harness/labns/), so whatever
+ * is started here is in that namespace too, with the readiness checks below seeing its sockets.
+ */
 export function startLogged(bin: string, args: string[], logFile: string, cwd: string, opts: LaunchOptions = {}): Started {
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;

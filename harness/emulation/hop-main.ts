@@ -4,6 +4,7 @@ import { HopRuntime } from './runtime.ts';
 import { startL4, type Running } from './l4-hop.ts';
 import { startL7 } from './l7-hop.ts';
 import { startEcho } from './echo.ts';
+import { startDelayStage } from './delay-stage.ts';
 import type { ChildMessage, HopSpec, ParentMessage } from './spec.ts';
 
 let running: Running | null = null;
@@ -17,7 +18,8 @@ async function start(spec: HopSpec): Promise<void> {
   // Test hook: makes this hop fail to start, so failure teardown can be exercised with a real process.
   if (process.env.LAB_FAIL_HOP && process.env.LAB_FAIL_HOP === spec.name) throw new Error(`refused to start (LAB_FAIL_HOP=${spec.name})`);
   rt = new HopRuntime(spec);
-  running = spec.role === 'echo' ? await startEcho(rt) : spec.role === 'l4' ? await startL4(rt) : await startL7(rt);
+  running =
+    spec.role === 'echo' ? await startEcho(rt) : spec.role === 'l4' ? await startL4(rt) : spec.role === 'delay-stage' ? await startDelayStage(rt) : await startL7(rt);
   send({ type: 'ready', listeners: running.listeners, pid: process.pid });
 }
 

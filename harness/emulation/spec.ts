@@ -2,6 +2,7 @@
 import type { ComponentKind } from '../catalog/types.ts';
 import type { NetworkMap } from '../catalog/address-plan.ts';
 import type { Enforcement } from '../catalog/realization.ts';
+import type { PathDelayPlan } from '../load/path-delay.ts';
 
 export interface ListenerSpec {
   /** Address the listener binds (port 0 = any free port); also the hop's own source address toward the next hop. */
@@ -30,7 +31,7 @@ export interface LatencySpec {
   newConnection?: { medianMs: number; p99Ms: number };
 }
 
-export type HopRole = 'l4' | 'l7' | 'echo';
+export type HopRole = 'l4' | 'l7' | 'echo' | 'delay-stage';
 
 export interface HopSpec {
   role: HopRole;
@@ -67,6 +68,8 @@ export interface HopSpec {
   attachedToPrevious?: boolean;
   /** What an L7 emulation enforces for this component (the catalog's realize.local). */
   enforce?: Enforcement;
+  /** Delay stage only: the path's modeled delays, applied once per request in front of the entry. */
+  pathDelay?: PathDelayPlan;
 }
 
 export interface BoundListener {

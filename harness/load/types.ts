@@ -1,6 +1,7 @@
 // Contract between the harness and a load driver (built-in or k6). A driver takes a LoadPlan and returns a
 // LoadOutcome; the harness turns it into the `load`, `latencyMs`, `throughput` and `clientIp` parts of result.json.
 import type { ErrorsByKind, EncodedHistogram, LatencySummary, MergeReport, RunnerReport, ThroughputPoint, Validity } from '../result/types.ts';
+import type { PathDelayPlan } from './path-delay.ts';
 
 export type { MergeReport, RunnerReport };
 
@@ -52,6 +53,11 @@ export interface LoadPlan extends LoadShape {
    * request's true source address. tallyHeaders: counted per value (e.g. service version for weighted routing).
    */
   observe?: { clientIpHeader?: string; tallyHeaders?: string[] };
+  /**
+   * The path's modeled delays the driver holds each request for before writing it (load/path-delay.ts). Only a
+   * driver that can hold requests takes it; others send to the realization's delay stage instead.
+   */
+  pathDelay?: PathDelayPlan | null;
 }
 
 export interface LoadOutcome {

@@ -1,10 +1,11 @@
 // The two shapes a provider takes. Realizers (local, kind, eks, and the coming cluster provider) turn a
 // scenario into something real that a load driver then drives; a simulator (model) computes the run itself.
 // runBench takes one path for each.
-import type { HopRealization } from '../result/types.ts';
+import type { EmulationRecord, HopRealization } from '../result/types.ts';
 import type { LoadOutcome, LoadShape, LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { CalibrationRecord } from '../result/calibration.ts';
+import type { PathDelayPlan } from '../load/path-delay.ts';
 
 export const PROVIDER_NAMES = ['local', 'kind', 'eks', 'model'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -36,10 +37,36 @@ export interface Realized {
   processes: Array<{ pid: number; what: string }>;
   /** Errors hops reported while running (crashes, restarts); filled in as they happen. */
   incidents: string[];
+  /**
+   * Present when the realization leaves the modeled delays to whoever sends the traffic (no hop holds a
+   * request): a driver that can hold requests applies `plan` itself (LoadPlan.pathDelay); one that cannot
+   * (k6) sends to `entryStage()` instead. Absent: the hops inject their own delays (or none is modeled).
+   */
+  delays?: PathDelays;
+  /**
+   * Where a client can enter the chain at each hop (index as in `hops`; the last is the service itself), for
+   * the start-up probes that measure each hop's added latency and the lab floor; null where it cannot (a hop
+   * collapsed into kernel NAT rules). Absent: the provider offers no such entries.
+   */
+  entries?: Array<LoadTarget | null>;
+  /** How the emulated hops were realized (local provider); `delays` is filled in by whoever drives it. */
+  emulation?: Omit<EmulationRecord, 'delays'>;
   /** Stops everything provision started. Idempotent; safe to call from a signal handler. */
   teardown(): Promise<void>;
   /** The load's measurement window (epoch ms, warm-up excluded), so figures read back at teardown cover it alone. */
   markLoadWindow?(window: { fromMs: number; toMs: number }): void;
+}
+
+/** How a realization's modeled delays get applied (one precise point per request; docs/emulation.md). */
+export interface PathDelays {
+  /** Every modeled delay of the path; null when nothing is injected (--no-latency). */
+  plan: PathDelayPlan | null;
+  /**
+   * For a driver that cannot hold requests: starts one precise delay stage in front of the entry (a single
+   * process that applies `plan` per request and forwards from the client's own address, so every hop still
+   * sees the true source) and resolves to the target to send to. Idempotent; stopped by teardown.
+   */
+  entryStage(): Promise<LoadTarget>;
 }
 
 /** A provider that realizes the scenario; a load driver then sends real traffic through it. */

@@ -50,3 +50,29 @@ export function gatewayTimeRows(g: NonNullable<import('../result/types.ts').HopR
     row('total: downstream request start -> response end', g.totalMs),
   ];
 }
+
+/** A hop's measured added latency in this run (start-up probes, nothing injected), for tables. */
+export function hopAddedText(h: { addedMs?: { p50: number; p99: number } | null }, last: boolean): string {
+  if (h.addedMs) return `${ms(h.addedMs.p50)} / ${ms(h.addedMs.p99)} ms`;
+  if (h.addedMs === null) return 'not probed (see notes)';
+  return last ? '(the floor)' : '';
+}
+
+/** How a local run was realized, in one sentence (report.md and report.html). */
+export function emulationText(e: { realization: string; reason: string; delays: string; kernelHops?: string[] }): string {
+  const where =
+    e.realization === 'netns-kernel-nat'
+      ? `kernel NAT in the run's own network namespace for ${e.kernelHops?.length ? e.kernelHops.join(', ') : 'no hop'}, processes for the other emulated hops`
+      : e.realization === 'netns-processes'
+        ? "every emulated hop a process, in the run's own network namespace"
+        : 'every emulated hop a process on loopback';
+  const delays =
+    e.delays === 'driver'
+      ? 'modeled delays applied once per request by the load driver'
+      : e.delays === 'delay-stage'
+        ? 'modeled delays applied by one delay stage in front of the entry (the driver cannot hold requests)'
+        : e.delays === 'hops'
+          ? 'modeled delays applied inside each hop process'
+          : 'no modeled delay applied';
+  return `${where}; ${delays} (${e.reason}).`;
+}

@@ -4,7 +4,7 @@
 import type { RunResult } from '../result/types.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import type { ChartDef } from './charts.ts';
-import { billRows, gatewayTimeRows, ms, pct } from './format.ts';
+import { billRows, emulationText, gatewayTimeRows, hopAddedText, ms, pct } from './format.ts';
 import { DISPLAY_RULE } from '../cost/display.ts';
 import { latencyModelsRows, overlayLines } from './latency-provenance.ts';
 
@@ -125,10 +125,12 @@ export function renderRunHtml(r: RunResult, charts: RenderedChart[]): string {
     B.push(table(['version', 'requests', 'share', '95% CI', 'expected'], r.weights.map((w) => [w.version, w.count, pct(w.share), `${pct(w.ci95[0])} - ${pct(w.ci95[1])}`, w.expected !== undefined ? pct(w.expected) : ''])));
   }
   B.push('<h2>Hops</h2>');
+  if (r.emulation) B.push(`<p class="how">Emulation: ${esc(emulationText(r.emulation))}</p>`);
+  if (r.floor) B.push(`<p class="how">Lab floor (client -> service directly, measured in this run): p50 ${ms(r.floor.latencyMs.p50)} ms, p99 ${ms(r.floor.latencyMs.p99)} ms. ${esc(r.floor.note)}</p>`);
   B.push(
     table(
-      ['hop', 'component', 'realized by', 'fidelity', 'injected latency (modeled)', 'own time p50/p99 (measured)'],
-      r.hops.map((h) => [h.name, h.component, h.realizedBy, h.fidelity, h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none', h.overheadMs ? `${ms(h.overheadMs.p50)} / ${ms(h.overheadMs.p99)} ms` : '']),
+      ['hop', 'component', 'realized by', 'fidelity', 'injected latency (modeled)', 'added in this run p50/p99 (measured, nothing injected)', 'own time p50/p99 (measured)'],
+      r.hops.map((h, i) => [h.name, h.component, h.realizedBy, h.fidelity, h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none', hopAddedText(h, i === r.hops.length - 1), h.overheadMs ? `${ms(h.overheadMs.p50)} / ${ms(h.overheadMs.p99)} ms` : '']),
     ),
   );
   const models = latencyModelsRows(r.hops);

@@ -1,6 +1,6 @@
 // report.md of one run: reads well in a pull request. Rendered from result.json alone.
 import type { RunResult } from '../result/types.ts';
-import { billRows, gatewayTimeRows, ms, pct } from './format.ts';
+import { billRows, emulationText, gatewayTimeRows, hopAddedText, ms, pct } from './format.ts';
 import { DISPLAY_RULE } from '../cost/display.ts';
 import { FEATURE_LABELS } from '../catalog/types.ts';
 import { runCharts } from './charts.ts';
@@ -37,7 +37,8 @@ export function renderRunMarkdown(r: RunResult): string {
   L.push('## Latency (ms, from intended send time)', '');
   L.push('| p50 | p90 | p99 | max | mean | fidelity |', '|---|---|---|---|---|---|');
   L.push(`| ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.latencyMs.mean)} | ${f} |`, '');
-  if (r.floor) L.push(`Lab floor (direct control run): p50 ${ms(r.floor.latencyMs.p50)} ms, p99 ${ms(r.floor.latencyMs.p99)} ms. ${r.floor.note}`, '');
+  if (r.floor) L.push(`Lab floor (client -> service directly, measured in this run): p50 ${ms(r.floor.latencyMs.p50)} ms, p99 ${ms(r.floor.latencyMs.p99)} ms. ${r.floor.note}`, '');
+  if (r.emulation) L.push(`Emulation: ${emulationText(r.emulation)}`, '');
   L.push('## Client IP', '');
   L.push(`${r.clientIp.retained} of ${r.clientIp.checked} requests: the application saw the true client address (${pct(r.clientIp.retentionRatio)} retained, ${r.clientIp.fidelity}).`);
   if (r.clientIp.observedOther?.length) L.push(`Instead it saw: ${r.clientIp.observedOther.slice(0, 5).map((o) => `${o.ip} (${o.count})`).join(', ')}.`);
@@ -52,13 +53,14 @@ export function renderRunMarkdown(r: RunResult): string {
     for (const w of r.weights) L.push(`| ${w.version} | ${w.count} | ${pct(w.share)} | ${pct(w.ci95[0])} - ${pct(w.ci95[1])} | ${w.expected !== undefined ? pct(w.expected) : ''} |`);
     L.push('');
   }
-  L.push('## Hops', '', '| hop | component | realized by | fidelity | injected latency (modeled) | own time p50 / p99 (measured) |', '|---|---|---|---|---|---|');
-  for (const h of r.hops) {
+  L.push('## Hops', '', 'Injected: the modeled latency the run adds for the hop. Added: what the hop itself added in this run with nothing injected (probes entering the chain at it and at the next hop, p50 / p99): for an emulated hop the lab\'s own cost, for a real one its real cost. Own time: the hop process\'s processing for the lab\'s emulated hops; for a real gateway, its own share of each request from its access log (below).', '');
+  L.push('| hop | component | realized by | fidelity | injected latency (modeled) | added in this run p50 / p99 (measured) | own time p50 / p99 (measured) |', '|---|---|---|---|---|---|---|');
+  r.hops.forEach((h, i) => {
     const inj = h.injectedLatency ? `median ${h.injectedLatency.medianMs} ms, p99 ${h.injectedLatency.p99Ms} ms (${h.injectedLatency.confidence})` : 'none';
     const own = h.overheadMs ? `${ms(h.overheadMs.p50)} / ${ms(h.overheadMs.p99)} ms` : '';
-    L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} | ${own} |`);
-  }
-  L.push('', 'Own time: the hop process\'s processing for the lab\'s emulated hops; for a real gateway, its own share of each request from its access log (below).', '');
+    L.push(`| ${h.name} | ${h.component} | ${h.realizedBy} | ${h.fidelity} | ${inj} | ${hopAddedText(h, i === r.hops.length - 1)} | ${own} |`);
+  });
+  L.push('');
   for (const h of r.hops.filter((x) => x.gatewayTime)) {
     const g = h.gatewayTime!;
     L.push(`## ${h.name}: the gateway's own time (${g.fidelity})`, '', `${h.realizedBy}, ${g.requests} requests (${g.window}); source: ${g.source}.`, '');

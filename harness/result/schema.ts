@@ -108,6 +108,25 @@ export const HopRealizationSchema = z.object({
     })
     .optional()
     .meta(d("A real gateway's own time per request, from its access log (measured). Envoy Gateway hops only.")),
+  addedMs: z
+    .object({
+      p50: z.number().meta(d('Added at the median, ms (measured).')),
+      p99: z.number().meta(d('Added at p99, ms (measured).')),
+      probes: z.number().meta(d('Probe requests per entry point (count).')),
+      fidelity: FidelitySchema,
+      what: z.string().meta(d('How it was measured.')),
+    })
+    .nullable()
+    .optional()
+    .meta(d('Latency this hop added in this run with nothing injected (start-up probes entering the chain at this hop and at the next probed one): read next to injectedLatency. Null where the chain cannot be entered here.')),
+});
+
+export const EmulationRecordSchema = z.object({
+  realization: z.enum(['netns-kernel-nat', 'netns-processes', 'loopback-processes']).meta(d('netns-kernel-nat: the run in a network namespace of its own, L4 hops as iptables NAT (no process); netns-processes: in such a namespace with every hop a process (comparison runs); loopback-processes: every emulated hop a process on loopback in the host namespace.')),
+  reason: z.string().meta(d('Why this realization ran.')),
+  delays: z.enum(['driver', 'delay-stage', 'hops', 'none']).meta(d('Where modeled delays were applied: once per request by the driver, by one delay stage in front of the entry, inside each hop process, or nowhere (--no-latency).')),
+  namespace: z.string().optional().meta(d('The lab network namespace the run used.')),
+  kernelHops: z.array(z.string()).optional().meta(d('Hops realized by kernel NAT, by name.')),
 });
 
 export const LatencySummarySchema = z.object({
@@ -270,11 +289,16 @@ export const RunResultSchema = z
     spoofing: z.array(SpoofFindingSchema).optional().meta(d('Spoofing probes and their outcome.')),
     weights: z.array(WeightSchema).optional().meta(d('Weighted routing split observed (canary).')),
     hops: z.array(HopRealizationSchema).meta(d('Per-hop realization and fidelity.')),
-    floor: z.object({
-      latencyMs: LatencySummarySchema.meta(d('Latency of the direct control run, ms (measured).')),
-      note: z.string().meta(d('How the floor was obtained.')),
-      histogram: EncodedHistogramSchema.optional().meta(d('The control run\'s latency histogram (us): lets `calibrate` separate the path from the floor.')),
-    }).optional().meta(d("The lab's own floor (direct control run) for reading the figures.")),
+    emulation: EmulationRecordSchema.optional().meta(d('How the emulated hops were realized and where modeled delays were applied (local provider).')),
+    floor: z
+      .object({
+        latencyMs: LatencySummarySchema.meta(d('Latency client -> service directly in the same realization, ms (measured).')),
+        note: z.string().meta(d('How the floor was obtained.')),
+        probes: z.number().optional().meta(d('Probe requests it rests on (count).')),
+        histogram: EncodedHistogramSchema.optional().meta(d('The floor\'s latency histogram (us): lets `calibrate` separate the path from the floor.')),
+      })
+      .optional()
+      .meta(d("The run's lab floor (driver, loopback, echo; nothing emulated or injected), for reading the figures.")),
     segmentTimings: z.array(z.object({
       hops: z.array(z.string()).min(1).meta(d('Hop names (consecutive) whose added latency it holds; one name = that hop alone.')),
       method: z.string().meta(d('How it was measured (e.g. a gateway access log: request start to response end minus upstream time).')),

@@ -76,6 +76,13 @@ export interface HopRealization {
   counters?: Record<string, number>;
   /** A real gateway's own time per request from its access log, as percentiles (ms). */
   gatewayTime?: GatewayTime;
+  /**
+   * Latency this hop added in this run with nothing injected: start-up probes entering the chain at this hop
+   * and at the next probed one, the difference of their percentiles (the lab's own cost for an emulated hop,
+   * the real component's for a measured one). Read next to injectedLatency: what the topology costs apart
+   * from the lab. Absent where the chain cannot be entered at this hop (e.g. inside a kernel NAT segment).
+   */
+  addedMs?: { p50: number; p99: number; probes: number; fidelity: Fidelity; what: string } | null;
 }
 
 export interface GatewaySpan {
@@ -98,6 +105,26 @@ export interface GatewayTime {
   fidelity: Fidelity;
   source: string;
   window: string;
+}
+
+/** How the emulated hops of a local run were realized, and where modeled delays were applied. */
+export interface EmulationRecord {
+  /**
+   * netns-kernel-nat: the run in a network namespace of its own, L4 hops the kernel expresses as iptables NAT
+   * (no process), the rest as processes there. netns-processes: in such a namespace, every hop a process (a
+   * comparison run). loopback-processes: every emulated hop a process on loopback
+   * in the host namespace (no root, or no kernel support).
+   */
+  realization: 'netns-kernel-nat' | 'netns-processes' | 'loopback-processes';
+  /** Why this realization ran. */
+  reason: string;
+  /** Where modeled delays were applied: once per request by the driver, by one delay stage in front of the
+   *  entry (drivers that cannot hold requests), inside each hop process, or nowhere (--no-latency). */
+  delays: 'driver' | 'delay-stage' | 'hops' | 'none';
+  /** The lab network namespace the run used. */
+  namespace?: string;
+  /** Hops realized by kernel NAT, by name. */
+  kernelHops?: string[];
 }
 
 export interface LatencySummary {
@@ -280,7 +307,13 @@ export interface RunResult {
   spoofing?: SpoofFinding[];
   weights?: Array<{ version: string; count: number; share: number; ci95: [number, number]; expected?: number }>;
   hops: HopRealization[];
-  floor?: { latencyMs: LatencySummary; note: string; histogram?: EncodedHistogram };
+  /** How the emulated hops were realized (local provider). */
+  emulation?: EmulationRecord;
+  /**
+   * The run's lab floor: client -> service directly, measured by start-up probes in the same realization
+   * (driver, loopback, echo; nothing emulated, nothing injected).
+   */
+  floor?: { latencyMs: LatencySummary; note: string; probes?: number; histogram?: EncodedHistogram };
   /**
    * Per-request added latency of stretches of the path, measured in the run where the data separates them
    * (a gateway's access-log timings, the echo's own timing): what `exposure-lab calibrate` fits hop by hop.

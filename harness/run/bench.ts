@@ -4,11 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenarioOrThrow } from '../scenario/resolve.ts';
 import { getProvider } from '../providers/index.ts';
-import type { ProviderName, Realized } from '../providers/types.ts';
-import type { LoadOutcome, LoadPlan, LoadShape } from '../load/types.ts';
-import { runLoad } from '../load/index.ts';
+import type { ProviderName } from '../providers/types.ts';
+import type { LoadOutcome, LoadShape } from '../load/types.ts';
 import { requireK6 } from '../load/k6/run.ts';
-import type { HopRealization, RunResult } from '../result/types.ts';
+import type { EmulationRecord, HopRealization, RunResult } from '../result/types.ts';
 import { UserError } from '../lib/errors.ts';
 import { buildResult } from './result-builder.ts';
 import { runFolderName } from './ids.ts';
@@ -16,9 +15,14 @@ import { gitRevision, hostInfo, labVersion } from './meta.ts';
 import { writeRunFolder } from '../report/run-folder.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
-import { runSpoofProbes } from '../measure/spoof.ts';
 import type { SpoofFinding } from '../result/types.ts';
 import { applyOverlay, loadOverlay, type OverlayApplication } from '../calibration/overlay.ts';
+import { driveRealizer, type DriveInput, type Driven } from './drive.ts';
+import { emulationChoice, kernelEmulation } from '../labns/capability.ts';
+import { currentLabNamespace } from '../labns/current.ts';
+import { runInLabNamespace } from '../labns/run-inside.ts';
+
+export { loadPlanFor } from './drive.ts';
 
 export interface BenchOptions {
   scenario: string;
@@ -75,11 +79,6 @@ export function loadShapeFor(scenario: Scenario, o: Pick<BenchOptions, 'rate' | 
   };
 }
 
-/** The load aimed at what a realizer realized: its entry, its client sources, the echo's headers. */
-export function loadPlanFor(shape: LoadShape, r: Realized): LoadPlan {
-  return { ...shape, target: r.entry, sources: r.sources, observe: r.observe };
-}
-
 export async function runBench(o: BenchOptions): Promise<{ dir: string; result: RunResult }> {
   const warnings: string[] = [];
   let scenario = loadScenarioOrThrow(o.scenario, (w) => {
@@ -112,7 +111,6 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   mkdirSync(dir, { recursive: true });
   const shape: LoadShape = { ...loadShapeFor(scenario, o), progress: o.progress };
 
-  let realized: Realized | undefined;
   let sources = 0;
   let outcome: LoadOutcome | null = null;
   let hops: HopRealization[] = [];
@@ -121,44 +119,33 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
   const notes: string[] = [];
   let calibration: unknown;
   let spoofing: SpoofFinding[] | undefined;
-  try {
-    if (provider.shape === 'simulator') {
+  let incidents: string[] = [];
+  let emulation: EmulationRecord | undefined;
+  let floor: RunResult['floor'];
+  if (provider.shape === 'simulator') {
+    try {
       const sim = await provider.simulate(scenario, shape, { seed: o.seed, log: o.log, calibrateFrom: o.calibrateFrom, profile: o.profile });
       outcome = sim.outcome;
       hops = sim.hops;
       notes.push(...sim.notes);
       calibration = sim.calibration;
-    } else {
-      o.log(`provisioning ${scenario.name} with provider ${o.provider}...`);
-      const r = await provider.provision(scenario, { runId: `${startedAt.getTime().toString(36)}-${process.pid}`, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log });
-      realized = r;
-      hops = r.hops;
-      Object.assign(tools, r.tools);
-      const plan = loadPlanFor(shape, r);
-      sources = plan.sources.length;
-      o.log(`load: ${o.rate} req/s for ${o.durationS} s (+${o.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);
-      if (runners > 1) o.log(`load: ${runners} k6 runners with the k6-operator's execution segments, ${Math.floor(plan.sources.length / runners)}+ source addresses each`);
-      outcome = await runLoad(plan, { driver: o.driver, signal: o.signal, runners, scenario: scenario.name, log: o.log });
-      // Figures the provider reads back at teardown (a real gateway's access log) cover the measured part only:
-      // the window the driver measured ends now (its workers start late on a loaded machine, so the window is
-      // counted back from the end rather than forward from the call).
-      const loadEnd = Date.now();
-      r.markLoadWindow?.({ fromMs: loadEnd - outcome.durationS * 1000, toMs: loadEnd });
-      // Forged X-Forwarded-For / PROXY / mapped-header probes through the same realized topology.
-      if (!o.signal?.aborted) {
-        o.log('spoof probes: forged X-Forwarded-For, PROXY v1/v2 and mapped headers...');
-        spoofing = await runSpoofProbes(r, scenario);
-      }
+    } catch (e) {
+      error = (e as Error).message;
+      o.log(`run failed: ${error}`);
     }
-  } catch (e) {
-    if (e instanceof UserError && !realized) throw e;
-    error = (e as Error).message;
-    o.log(`run failed: ${error}`);
-  } finally {
-    if (realized) {
-      await realized.teardown();
-      o.log('torn down every process the run started');
-    }
+  } else {
+    const input: DriveInput = { scenario: o.scenario, provider: o.provider, driver: o.driver, runners, ...(o.calibration ? { calibration: o.calibration } : {}), shape, injectLatency: o.injectLatency, seed: o.seed, runId: `${startedAt.getTime().toString(36)}-${process.pid}` };
+    const d = await driveWhere(input, o);
+    outcome = d.outcome;
+    hops = d.hops;
+    sources = d.sources;
+    spoofing = d.spoofing;
+    incidents = d.incidents;
+    error = d.error;
+    emulation = d.emulation;
+    floor = d.floor;
+    Object.assign(tools, d.tools);
+    notes.push(...d.notes);
   }
   const interrupted = !!o.signal?.aborted || !!outcome?.interrupted;
   // The run prices itself: what it measured per request, scaled to the profile's rate (modeled).
@@ -180,11 +167,40 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     },
     interrupted,
     error,
-    incidents: realized?.incidents ?? [],
+    incidents,
+    emulation,
+    floor,
     warnings,
     cost,
     spoofing,
   });
   await writeRunFolder(dir, result); // result.json, report.md, report.html, charts/*.svg
   return { dir, result };
+}
+
+/**
+ * Where the realized part of a local run executes: inside a lab network namespace of its own when the kernel
+ * can realize L4 hops there (root, iptables), else here with every hop a loopback process. Said once per
+ * process when it falls back; EXPOSURE_LAB_EMULATION=netns makes a missing capability an error instead.
+ */
+async function driveWhere(input: DriveInput, o: BenchOptions): Promise<Driven> {
+  const local = input.provider === 'local' && !currentLabNamespace();
+  const choice = emulationChoice();
+  if (local && choice !== 'loopback') {
+    const k = await kernelEmulation();
+    if (k.ok) {
+      return runInLabNamespace<Driven>({ module: 'harness/run/drive.ts', fn: 'driveRealizer', input: { ...input } }, { log: o.log, signal: o.signal });
+    }
+    if (choice === 'netns') throw new UserError(`EXPOSURE_LAB_EMULATION=netns, but ${k.reason}`, k.hint);
+    saidOnce(o.log, `emulation: loopback processes (${k.reason}); ${k.hint}`);
+    return driveRealizer({ ...input, fallbackReason: `loopback processes: ${k.reason}`, log: o.log, signal: o.signal });
+  }
+  return driveRealizer({ ...input, ...(choice === 'loopback' && local ? { fallbackReason: 'loopback processes: EXPOSURE_LAB_EMULATION=loopback' } : {}), log: o.log, signal: o.signal });
+}
+
+let said = false;
+function saidOnce(log: (l: string) => void, line: string): void {
+  if (said) return;
+  said = true;
+  log(line);
 }

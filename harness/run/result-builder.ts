@@ -1,7 +1,7 @@
 // Assembles result.json from what a run produced. Pure: no I/O, so every provider yields the same shape. What
 // the scenario contributes (the feature row, the configured route weights next to the measured split, the
 // findings) is computed here, so the report renders result.json alone and never reads a scenario file.
-import type { Fidelity, HopRealization, RunResult, SpoofFinding, CostLine } from '../result/types.ts';
+import type { EmulationRecord, Fidelity, HopRealization, RunResult, SpoofFinding, CostLine } from '../result/types.ts';
 import { RESULT_SCHEMA_VERSION } from '../result/types.ts';
 import type { LoadOutcome, LoadShape } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
@@ -27,6 +27,8 @@ export interface RunParts {
   cost?: RunResult['cost'];
   incidents: string[];
   warnings: string[];
+  emulation?: EmulationRecord;
+  floor?: RunResult['floor'];
 }
 
 /** The weakest fidelity on the path decides what an end-to-end number is. */
@@ -103,6 +105,8 @@ export function buildResult(p: RunParts): RunResult {
     weights: routes && tally ? weightSplit(tally, routes) : undefined,
     features: { ...combinedFeatures(p.scenario.hops) } as Record<string, string | boolean>,
     hops: p.hops,
+    ...(p.emulation ? { emulation: p.emulation } : {}),
+    ...(p.floor ? { floor: p.floor } : {}),
     cost: p.cost,
     validity: {
       valid,

@@ -154,6 +154,20 @@ describe('every catalog entry, every settings combination', () => {
         if (local.realizer === 'l4-forwarder') expect(layer, at).toBe('L4');
         if (local.realizer === 'l7-proxy') expect(layer, at).toBe('L7');
         if (local.realizer === 'echo') expect(layer, at).toBe('app');
+        if (local.kernelNat) {
+          // Kernel NAT only rewrites addresses: an L4 forwarder's hop that writes nothing into the stream, whose
+          // source is kept or becomes its own / its node's address, and that never refuses or routes by weight.
+          expect(local.realizer, at).toBe('l4-forwarder');
+          expect(e.proxyHeader?.(s) ?? null, at).toBeNull();
+          expect(e.weightedRoutes, at).toBeUndefined();
+          const k = e.apply(plain(), s, ctx);
+          expect(k.ok, at).toBe(true);
+          if (k.ok) {
+            expect(k.env.proxy, at).toEqual([]);
+            expect([plain().peer, ctx.self, ctx.nodeAddress], at).toContain(k.env.peer);
+            expect(k.route, at).toBeUndefined();
+          }
+        }
         const cluster = e.realize!.cluster(s);
         if (cluster.where === 'outside') expect(Object.keys(OUTSIDE_REALIZERS), at).toContain(cluster.by);
         else expect(['kube-proxy', 'gateway', 'app'], at).toContain(cluster.by);

@@ -34,7 +34,7 @@ export const clb: ComponentDefinition<ClbSettings> = {
   proxyHeader: (s) => (!isL7(s) && s.proxyProtocol === 'v1' ? 'v1' : null),
   clientIpFix: (s) => (isL7(s) || s.proxyProtocol === 'v1' ? null : 'use listener: http (X-Forwarded-For appended) or proxyProtocol: v1 with PROXY parsing on the gateway'),
   realize: {
-    local: (s) => ({ realizer: isL7(s) ? 'l7-proxy' : 'l4-forwarder', listeners: { block: 'lbNodes', per: 'az' } }),
+    local: (s) => ({ realizer: isL7(s) ? 'l7-proxy' : 'l4-forwarder', listeners: { block: 'lbNodes', per: 'az' }, kernelNat: !isL7(s) && s.proxyProtocol === 'none' }),
     cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
     eks: () => ({ by: 'cluster-lb', lb: 'clb-service', elsewhere: OUTER_LB }),
   },

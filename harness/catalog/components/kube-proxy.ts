@@ -27,7 +27,8 @@ export const kubeProxy: ComponentDefinition<KubeProxySettings> = {
   internetFacing: () => true,
   clientIpFix: (s) => (s.externalTrafficPolicy === 'Cluster' ? 'externalTrafficPolicy: Local keeps the source (or carry it in PROXY v2 / X-Forwarded-For)' : null),
   realize: {
-    local: () => ({ realizer: 'l4-forwarder', listeners: { on: 'nodes' } }),
+    // kube-proxy itself programs iptables NAT: DNAT to the endpoints, MASQUERADE for ETP=Cluster.
+    local: () => ({ realizer: 'l4-forwarder', listeners: { on: 'nodes' }, kernelNat: true }),
     cluster: () => ({ where: 'inside', by: 'kube-proxy' }),
     eks: () => ({ by: 'in-cluster' }),
   },

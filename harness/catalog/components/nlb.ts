@@ -51,6 +51,8 @@ export const nlb: ComponentDefinition<NlbSettings> = {
     local: (s) => ({
       realizer: 'l4-forwarder',
       listeners: { block: 'lbNodes', per: 'az' },
+      // A PROXY v2 header is bytes written into the stream: only a process can do that.
+      kernelNat: effectiveProxyProtocol(s) === 'none',
       // A TLS listener speaks nothing else: the entry terminates TLS even when the client did not ask for https.
       ...(s.listener === 'TLS' ? { entryTls: 'always' as const, notesBehindEntry: ['TLS listener behind another hop realized as TCP (TLS only at the entry hop locally)'] } : {}),
     }),

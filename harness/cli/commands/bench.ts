@@ -11,10 +11,13 @@ export const bench: Command = {
   summary: 'run one scenario under load and write reports/runs/<UTC time>-<scenario>/ (prints the folder last)',
   help: `Usage: exposure-lab bench <scenario|file> [options]
 
-Realizes the scenario (default: on this machine, every hop a real process on loopback), drives an
-open-model constant-arrival-rate load, measures latency, throughput and client IP retention, probes
-for spoofing, prices the run, and writes result.json + report.md (+ report.html). The run folder is
-the last line on stdout. Ctrl-C stops the load, tears down every process and still writes the result.
+Realizes the scenario (default: on this machine; as root, inside a network namespace of its own where
+L4 hops are kernel NAT, otherwise every hop a process on loopback), drives an open-model
+constant-arrival-rate load (modeled delays applied once per request by the driver), measures latency,
+throughput and client IP retention, probes for spoofing and each hop's added latency, prices the run,
+and writes result.json + report.md (+ report.html). The run folder is the last line on stdout. Ctrl-C
+stops the load, tears down every process (and the namespace) and still writes the result.
+EXPOSURE_LAB_EMULATION=loopback|netns forces one realization (default auto).
 
 Options (defaults in brackets):
   --provider <local|kind|eks|model>   where to realize it [${BENCH_DEFAULTS.provider}]

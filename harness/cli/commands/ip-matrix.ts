@@ -2,6 +2,8 @@ import type { Command } from '../command.ts';
 import { parseOptions, numberOption } from '../command.ts';
 import { UserError } from '../../lib/errors.ts';
 import { MATRIX_ROWS, renderMatrix, runIpMatrix } from '../../measure/ip-matrix.ts';
+import { emulationChoice, kernelEmulation } from '../../labns/capability.ts';
+import { runInLabNamespace } from '../../labns/run-inside.ts';
 
 export const ipMatrix: Command = {
   name: 'ip-matrix',
@@ -37,7 +39,16 @@ Example: exposure-lab ip-matrix --rows 4,5,6`,
     const onInt = () => ac.abort();
     process.once('SIGINT', onInt);
     try {
-      const results = await runIpMatrix({ rows, probes, gatewayRealization: values.builtin ? 'builtin' : 'auto', signal: ac.signal, log: (l) => process.stderr.write(l + '\n') });
+      const log = (l: string) => process.stderr.write(l + '\n');
+      const input = { rows, probes, gatewayRealization: values.builtin ? ('builtin' as const) : ('auto' as const) };
+      // Where kernel NAT can realize the L4 hops, the matrix runs inside a lab network namespace of its own.
+      const k = emulationChoice() === 'loopback' ? null : await kernelEmulation();
+      if (k && !k.ok && emulationChoice() === 'netns') throw new UserError(`EXPOSURE_LAB_EMULATION=netns, but ${k.reason}`, k.hint);
+      if (k && !k.ok) log(`emulation: loopback processes (${k.reason})`);
+      const results = k?.ok
+        ? await runInLabNamespace<Awaited<ReturnType<typeof runIpMatrix>>>({ module: 'harness/measure/ip-matrix.ts', fn: 'runIpMatrix', input }, { log, signal: ac.signal })
+        : await runIpMatrix({ ...input, signal: ac.signal, log });
+      log(`realization: ${k?.ok ? 'kernel NAT for L4 hops in a lab network namespace, processes for the rest' : 'loopback processes'}`);
       if (values.json) console.log(JSON.stringify(results, null, 2));
       else console.log(renderMatrix(results));
       if (ac.signal.aborted) return 130;

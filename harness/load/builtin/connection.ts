@@ -4,6 +4,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { ResponseParser, type ParsedResponse } from './response-parser.ts';
+import type { ConnectionDelayState } from '../path-delay.ts';
 
 export type TransportError = 'connect' | 'timeout' | 'reset' | 'other';
 
@@ -21,6 +22,10 @@ export class Connection {
   private pending: RequestDone | null = null;
   /** Absolute deadline (performance.now() ms) of the in-flight request, checked by the owner's sweep. */
   deadline = Infinity;
+  /** What the path-delay sampler keeps for this connection (its first request opens it everywhere on the path). */
+  readonly delay: ConnectionDelayState = { requests: 0 };
+  private afterConnect: (() => void) | null = null;
+  private afterConnectFailed: ((kind: TransportError) => void) | null = null;
   private bytesIn = 0;
   private connected = false;
   private closed = false;
@@ -43,6 +48,10 @@ export class Connection {
     this.socket.setNoDelay(true);
     this.socket.once(target.tls ? 'secureConnect' : 'connect', () => {
       this.connected = true;
+      const then = this.afterConnect;
+      this.afterConnect = null;
+      this.afterConnectFailed = null;
+      then?.();
       this.onConnected(this);
     });
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -60,6 +69,16 @@ export class Connection {
 
   get usable(): boolean {
     return !this.closed && !this.socket.destroyed && this.socket.writable;
+  }
+
+  /** Runs fn once the connection is up (at once when it is), or failed(kind) when it fails first. */
+  whenConnected(fn: () => void, failed: (kind: TransportError) => void): void {
+    if (this.connected) fn();
+    else if (this.closed) failed('connect');
+    else {
+      this.afterConnect = fn;
+      this.afterConnectFailed = failed;
+    }
   }
 
   /** Writes the request (net/tls buffer it until the connection is up; connect time counts as latency). */
@@ -115,10 +134,14 @@ export class Connection {
   /** Ends the in-flight request with an error (if any) and closes the connection: it is not reusable. */
   private fail(kind: TransportError): void {
     const done = this.pending;
+    const waiting = this.afterConnectFailed;
     this.pending = null;
+    this.afterConnect = null;
+    this.afterConnectFailed = null;
     this.deadline = Infinity;
     if (!this.closed) this.destroy();
     if (done) done(kind, null);
+    if (waiting) waiting(kind);
   }
 }
 

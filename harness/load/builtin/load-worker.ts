@@ -10,6 +10,8 @@ import { Connection, type TransportError } from './connection.ts';
 import type { ParsedResponse } from './response-parser.ts';
 import { buildRequest } from './request.ts';
 import { emptyReport, type IntervalReport } from './interval-report.ts';
+import { HoldQueue } from './hold-queue.ts';
+import { pathDelayAddsAnything, pathDelaySampler, type PathDelaySampler } from '../path-delay.ts';
 
 /** A request sent more than this after its intended time is "late". 2 ms: above setTimeout/setImmediate
  *  jitter of an idle loop (~0.1-1 ms), below anything the lab treats as a hop's added latency. */
@@ -82,6 +84,9 @@ export class LoadWorker {
   private generating = false;
   private stopped = false;
   private bucket: Bucket;
+  /** The path's modeled delays, applied here once per request (null: nothing to add). */
+  private readonly delays: PathDelaySampler | null;
+  private readonly held = new HoldQueue();
 
   constructor(init: WorkerInit, private readonly post: (m: FromWorker) => void) {
     this.plan = init.plan;
@@ -100,6 +105,7 @@ export class LoadWorker {
     const vus = init.plan.executor.kind === 'constant-vus' ? share(init.plan.executor.vus, init.index, init.count) : 0;
     this.connectionLimit = Math.max(1, vus, share(init.plan.maxConnections, init.index, init.count));
     this.bucket = { report: emptyReport(0), hist: newHistogram() };
+    this.delays = pathDelayAddsAnything(init.plan.pathDelay) ? pathDelaySampler(init.plan.pathDelay, init.index) : null;
   }
 
   start(startAtEpochMs: number): void {
@@ -245,14 +251,36 @@ export class LoadWorker {
 
   private send(conn: Connection, req: Pending): void {
     const now = this.now();
+    const lag = now - req.intended;
     if (req.measured) {
       const b = this.current(now);
-      const lag = now - req.intended;
       if (lag > LATE_THRESHOLD_MS) b.report.late++;
       if (lag > b.report.maxLagMs) b.report.maxLagMs = lag;
       b.report.bytesSent += this.request.length;
     }
     this.inFlight++;
+    const hold = this.delays ? this.delays.sample(conn.delay) : 0;
+    if (hold <= 0) {
+      this.write(conn, req);
+      return;
+    }
+    // Held on its connection as the network would hold it, from when the connection is up (so a new
+    // connection's own set-up is not hidden inside the hold); the write's lateness counts like a send's.
+    conn.whenConnected(() => this.held.hold(performance.now() + hold, (lateMs) => {
+      if (req.measured && lateMs > 0) {
+        const b = this.current(this.now());
+        if (lateMs > LATE_THRESHOLD_MS && lag <= LATE_THRESHOLD_MS) b.report.late++;
+        if (lag + lateMs > b.report.maxLagMs) b.report.maxLagMs = lag + lateMs;
+      }
+      if (!conn.usable) {
+        this.onDone(conn, req, 'reset', null);
+        return;
+      }
+      this.write(conn, req);
+    }), (kind) => this.onDone(conn, req, kind, null));
+  }
+
+  private write(conn: Connection, req: Pending): void {
     conn.send(this.request, performance.now() + this.plan.timeoutMs, (err, res) => this.onDone(conn, req, err, res));
   }
 
@@ -380,6 +408,7 @@ export class LoadWorker {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.held.close();
     for (const c of this.open) c.destroy();
     this.open.clear();
     this.idle.clear();

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import type { RealizeOptions, Realized, Realizer } from '../types.ts';
+import type { PathDelays, RealizeOptions, Realized, Realizer } from '../types.ts';
 import type { HopRealization, RecordedLatencyModel } from '../../result/types.ts';
 import { recordLatency } from '../../catalog/latency.ts';
 import type { Scenario } from '../../scenario/model.ts';
 import { LOCAL_NETWORKS } from '../../catalog/address-plan.ts';
+import { CROSS_AZ_RTT } from '../../catalog/network.ts';
 import { UserError } from '../../lib/errors.ts';
 import { deriveSeed } from '../../lib/random.ts';
 import type { BoundListener, HopSpec, UpstreamSpec } from '../../emulation/spec.ts';
@@ -16,7 +17,24 @@ import type { DataPlane, DataPlaneHandle, GatewaySpec } from '../../dataplanes/t
 import { chooseDataPlane } from '../../dataplanes/index.ts';
 import { ECHO_HEADERS } from '../../catalog/components/service.ts';
 import { DEFAULT_THROTTLE_SCALE } from '../../emulation/throttle.ts';
-import { hopSpecOf, planTopology, type HopPlan, type TopologyPlan } from './topology.ts';
+import { entryAt, hopSpecOf, pathDelayPlanOf, pickEntry, planTopology, upstreamsFor, type HopPlan, type TopologyPlan } from './topology.ts';
+import { composeSegment, kernelSegments, natRules, type NatSegment } from './kernel-nat.ts';
+import { currentLabNamespace } from '../../labns/current.ts';
+import { iptablesRestore } from '../../labns/iptables.ts';
+
+const KERNEL_NAT = "kernel NAT (iptables DNAT/SNAT in the run's own network namespace; no process)";
+/** NAT chain names and packet marks must differ between provisionings sharing a namespace (ip-matrix rows). */
+let natSeq = 0;
+
+function describePaths(seg: NatSegment): string {
+  return seg.entries
+    .map((e) => `${e.listener.host}:${e.listener.port} -> ${e.paths.map((p) => `${p.target.host}:${p.target.port} ${(p.probability * 100).toFixed(0)}% (source ${p.source ?? 'kept'})`).join(', ') || 'no healthy target'}`)
+    .join('; ');
+}
+import type { LoadTarget } from '../../load/types.ts';
+
+/** Where the delay stage listens (for drivers that cannot hold requests): a client-side address outside every hop block. */
+const DELAY_STAGE_ADDRESS = '127.19.255.1';
 import { LOCAL_REALIZERS } from './realizers.ts';
 import { HopProcess } from './processes.ts';
 import { labCertificate } from './certs.ts';
@@ -30,6 +48,14 @@ export interface LocalOptions {
   maxSources?: number;
   /** Echo inspect mode (parses and reports PROXY headers instead of answering 400): ip-matrix only. */
   inspectEcho?: boolean;
+  /**
+   * Where modeled delays are applied: 'path' (default) once per request by whoever sends the traffic
+   * (Realized.delays); 'hops' inside each hop process with its own timer, the earlier design, kept so
+   * bench/emulation.ts can measure the two side by side.
+   */
+  delaysAt?: 'path' | 'hops';
+  /** false: processes even inside a lab network namespace (bench/emulation.ts compares the two there). */
+  kernelNat?: boolean;
 }
 
 export const localProvider: Realizer = {
@@ -47,6 +73,13 @@ export const localProvider: Realizer = {
 
 export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, local: LocalOptions = {}): Promise<Realized> {
   const plan = planTopology(scenario, { injectLatency: opts.injectLatency, maxSources: local.maxSources });
+  const delaysAtHops = local.delaysAt === 'hops';
+  // Inside the run's own lab network namespace, L4 hops the kernel expresses exactly are iptables NAT.
+  const ns = currentLabNamespace();
+  const segments = ns && local.kernelNat !== false ? kernelSegments(plan) : [];
+  const segmentOf = new Map<number, [number, number]>();
+  for (const seg of segments) for (let i = seg[0]; i <= seg[1]; i++) segmentOf.set(i, seg);
+  const natRemovals: string[] = [];
   const incidents: string[] = [];
   const procs: Array<HopProcess | null> = plan.hops.map(() => null);
   const planes: DataPlaneHandle[] = [];
@@ -63,6 +96,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     if (!tornDown) {
       tornDown = (async () => {
         await Promise.all(procs.map((p) => p?.stop()));
+        for (const text of natRemovals.splice(0)) await iptablesRestore(text).catch((e) => incidents.push(`removing kernel NAT rules: ${(e as Error).message}`));
         await Promise.all(planes.map((h) => h.stop().catch((e) => incidents.push(`stopping ${h.realizedBy}: ${(e as Error).message}`))));
         for (const d of workDirs) rmSync(d, { recursive: true, force: true });
         // A real gateway's own time per request, from its access log, over the load's measurement window.
@@ -111,6 +145,7 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
           continue;
         }
       }
+      if (segmentOf.has(i)) continue; // kernel NAT: no process
       procs[i] = new HopProcess(hp.hop.name, hp.hop.component, onIncident, onIncident);
       processes.push({ pid: procs[i]!.pid, what: `${hp.hop.name} (${hp.hop.component})` });
     }
@@ -122,8 +157,24 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
       const hp = plan.hops[i];
       const upstreams = upstreamsFor(plan, bound, i);
       const dp = gatewayPlane.get(i);
+      const seg = segmentOf.get(i);
       try {
-        if (dp) {
+        if (seg && i > seg[0]) {
+          // Inside a kernel segment: nobody connects here (the segment's entry DNATs past it); its addresses
+          // are what the catalog's semantics may name as the source.
+          bound[i] = hp.listeners.map((l) => ({ host: l.host, port: 0, az: l.az, node: l.node }));
+          hopsOut[i] = realization(plan, i, [], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `collapsed into the kernel NAT rules of ${plan.hops[seg[0]].hop.name} (no process; listens nowhere of its own)`], delaysAtHops);
+        } else if (seg) {
+          bound[i] = await Promise.all(hp.listeners.map(async (l) => ({ host: l.host, port: await freePort(l.host), az: l.az, node: l.node })));
+          const composed = composeSegment(plan, bound, seg[0], seg[1]);
+          const text = natRules([composed], `XL${natSeq}`, ((natSeq % 0xfff) + 1) << 12);
+          natSeq++;
+          await iptablesRestore(text.install);
+          natRemovals.push(text.remove);
+          const names = plan.hops.slice(seg[0], seg[1] + 1).map((h) => h.hop.name).join(' -> ');
+          hopsOut[i] = realization(plan, i, bound[i], KERNEL_NAT, 'emulated', true, opts.injectLatency, [...hp.notes, `kernel NAT for ${names}: ${describePaths(composed)}`], delaysAtHops);
+          opts.log(`local: ${names} realized as kernel NAT in ${ns} (${text.chains.length} chains)`);
+        } else if (dp) {
           const workDir = mkdtempSync(join(tmpdir(), `exposure-lab-${opts.runId}-${hp.hop.name}-`));
           workDirs.push(workDir);
           // One process binding the wildcard address (Envoy Gateway) listens on one port for every replica.
@@ -141,10 +192,11 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
             ...hp.notes,
             ...(handle.notes ?? []),
             hp.hop.userConfig ? 'real data plane running your own gateway files; no latency injected (its own latency is measured)' : 'real data plane with a generated config; no latency injected (its own latency is measured)',
-          ]);
+          ], delaysAtHops);
         } else {
           const r = LOCAL_REALIZERS[hp.realization.realizer];
-          const spec = hopSpecOf(hp, {
+          // No hop holds a request: the path's modeled delays are applied once, by the load driver.
+          const base = hopSpecOf(hp, {
             role: r.role,
             upstreams,
             seed: deriveSeed(opts.seed, hp.hop.name),
@@ -153,9 +205,15 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
             tls: hp.tls ? cert : null,
             app: r.role === 'echo' ? appSpec(scenario, opts, local) : undefined,
           });
+          const spec: HopSpec = delaysAtHops ? base : {
+            ...base,
+            latency: null,
+            crossAzLatency: null,
+            crossAzFrom: [],
+          };
           bound[i] = await procs[i]!.start(spec);
           opts.log(`local: started ${hp.hop.name} (${hp.hop.component}, pid ${procs[i]!.pid})`);
-          hopsOut[i] = realization(plan, i, bound[i], r.realizedBy(hp.hop.component, hp.tls), r.fidelity, r.role !== 'echo', opts.injectLatency, hp.notes);
+          hopsOut[i] = realization(plan, i, bound[i], r.realizedBy(hp.hop.component, hp.tls), r.fidelity, r.role !== 'echo', opts.injectLatency, hp.notes, delaysAtHops);
         }
       } catch (e) {
         throw new UserError(`hop "${hp.hop.name}" (${hp.hop.component}) failed to start: ${(e as Error).message}`, 'every process started for this run was stopped; see the message for the cause', 1);
@@ -163,14 +221,44 @@ export async function provisionLocal(scenario: Scenario, opts: RealizeOptions, l
     }
     const entry = pickEntry(plan, bound);
     opts.log(`local: ${scenario.name} realized with ${processes.length} process(es); entry ${entry.host}:${entry.port}`);
+    const target: LoadTarget = { host: entry.host, port: entry.port, path: '/', hostHeader, tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null };
+    const delayPlan = plan.injectLatency && !delaysAtHops ? pathDelayPlanOf(plan, { seed: deriveSeed(opts.seed, 'path-delay'), realDataPlane: new Set(gatewayPlane.keys()) }) : null;
+    let stage: Promise<LoadTarget> | null = null;
+    const delays: PathDelays = {
+      plan: delayPlan,
+      entryStage: () =>
+        (stage ??= (async () => {
+          const plan = delays.plan;
+          if (!plan) return target;
+          const p = new HopProcess('delay-stage', 'path delay', onIncident, onIncident);
+          procs.push(p);
+          processes.push({ pid: p.pid, what: "delay stage (the path's modeled delays, for a driver that cannot hold requests)" });
+          const [b] = await p.start({
+            role: 'delay-stage', name: 'delay-stage', component: 'client', settings: {}, listeners: [{ host: DELAY_STAGE_ADDRESS, port: 0, az: 1 }],
+            upstreams: [{ host: entry.host, port: entry.port, az: entry.az }], latency: null, crossAzLatency: null, networks: LOCAL_NETWORKS, seed: plan.seed, pathDelay: plan,
+          });
+          opts.log(`local: delay stage at ${b.host}:${b.port} applies the path's modeled delays (pid ${p.pid})`);
+          return { ...target, host: b.host, port: b.port };
+        })()),
+    };
     return {
-      entry: { host: entry.host, port: entry.port, path: '/', hostHeader, tls: plan.clientHttps ? { servername: 'exposure-lab.local', rejectUnauthorized: false } : null },
+      entry: target,
       sources: plan.sources,
       hops: hopsOut,
       observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
       tools,
       processes,
       incidents,
+      ...(delaysAtHops ? {} : { delays }),
+      entries: plan.hops.map((hp, i) => {
+        const seg = segmentOf.get(i);
+        if (seg && i > seg[0]) return null;
+        const l = entryAt(plan, bound, i);
+        return l ? { ...target, host: l.host, port: l.port, tls: hp.tls ? target.tls : null } : null;
+      }),
+      emulation: ns
+        ? { realization: segments.length ? 'netns-kernel-nat' : 'netns-processes', reason: `run inside its own network namespace ${ns} (root, iptables)`, namespace: ns, kernelHops: [...segmentOf.keys()].map((i) => plan.hops[i].hop.name) }
+        : { realization: 'loopback-processes', reason: 'host network namespace: every emulated hop a process on loopback' },
       teardown,
       markLoadWindow: (w) => (loadWindow = w),
     };
@@ -187,12 +275,10 @@ function gatewayOf(hp: HopPlan): Pick<GatewaySpec, 'product' | 'settings' | 'use
   return { product, settings: hp.hop.settings, ...(hp.hop.userConfig ? { userConfig: hp.hop.userConfig } : {}) };
 }
 
-function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[]): HopRealization {
+function realization(plan: TopologyPlan, i: number, bound: BoundListener[], realizedBy: string, fidelity: HopRealization['fidelity'], injects: boolean, inject: boolean, notes: string[], atHops = false): HopRealization {
   const hp = plan.hops[i];
   const lat = hp.hop.latency;
-  const rtt = (l: { medianMs: number; p99Ms: number }) => `cross-AZ RTT (${l.medianMs}/${l.p99Ms} ms, modeled)`;
-  const next = plan.hops[i + 1];
-  const prev = plan.hops[i - 1];
+  const share = inject ? hp.hop.entry.crossAz(hp.hop.settings, plan.azs).share : 0;
   return {
     name: hp.hop.name,
     component: hp.hop.component,
@@ -203,9 +289,9 @@ function realization(plan: TopologyPlan, i: number, bound: BoundListener[], real
     listen: bound.map((b) => `${b.host}:${b.port}`).join(', '),
     notes: [
       ...notes,
-      ...(inject && hp.crossAzLatency && !hp.crossAzFrom.length ? [`${rtt(hp.crossAzLatency)} added on flows to a target in another AZ`] : []),
-      ...(inject && hp.crossAzLatency && hp.crossAzFrom.length ? [`${rtt(hp.crossAzLatency)} added on requests from ${prev?.hop.name ?? "the sender"} pods in another AZ`] : []),
-      ...(inject && next?.crossAzFrom.length && next.crossAzLatency ? [`${rtt(next.crossAzLatency)} on flows to a pod in another AZ: added by ${next.hop.name}, the receiving side`] : []),
+      ...(inject && injects && hp.latency && atHops ? ['modeled latency injected inside this hop process, with its own timer (comparison mode)'] : []),
+      ...(inject && injects && hp.latency && !atHops ? ["modeled latency applied once per request with the rest of the path's (by the load driver, or the delay stage in front of the entry for a driver that cannot hold requests), not inside this hop"] : []),
+      ...(share > 0 && !atHops ? [`cross-AZ RTT (${CROSS_AZ_RTT.medianMs}/${CROSS_AZ_RTT.p99Ms} ms, modeled) on ${(share * 100).toFixed(0)}% of flows toward the next hop, applied with the path's other delays`] : []),
       ...(!inject ? ['no latency injected (overhead measurement run)'] : []),
     ],
   };
@@ -222,30 +308,6 @@ function latencyUse(fidelity: HopRealization['fidelity'], inject: boolean, injec
 function appSpec(s: Scenario, opts: RealizeOptions, local: LocalOptions): NonNullable<HopSpec['app']> {
   const svc = s.hops[s.hops.length - 1].settings;
   return { clientIpFrom: s.appClientIpFrom, clientIpHeader: svc.clientIpHeader, responseBytes: svc.responseBytes, processingMs: opts.injectLatency ? svc.processingMs : 0, inspect: local.inspectEcho };
-}
-
-/**
- * The next hop's listeners a hop may send to. A listener with no usable target of its own is left out, as
- * health checks and DNS do: ETP=Local nodes without a local pod fail the LB health check, and an LB node in
- * an AZ without a healthy target (cross-zone off) leaves DNS.
- */
-function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): UpstreamSpec[] {
-  const next = plan.hops[i + 1];
-  if (!next) return [];
-  let list = bound[i + 1];
-  if (next.sameAzOnly || next.sameNodeOnly) {
-    const theirs = upstreamsFor(plan, bound, i + 1);
-    list = list.filter((l) => theirs.some((u) => (!next.sameAzOnly || u.az === l.az) && (!next.sameNodeOnly || u.node === l.node)));
-  }
-  return list.map((b) => ({ host: b.host, port: b.port, az: b.az, node: b.node, version: b.version }));
-}
-
-/** The listener a client reaches: the first one (e.g. AZ) that has a target it may use. */
-function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
-  const first = plan.hops[0];
-  const ups = upstreamsFor(plan, bound, 0);
-  const usable = bound[0].find((l) => ups.some((u) => (!first.sameAzOnly || u.az === l.az) && (!first.sameNodeOnly || u.node === l.node)));
-  return usable ?? bound[0][0];
 }
 
 function canBind(host: string): Promise<boolean> {

@@ -6,8 +6,9 @@ import type { Scenario, ResolvedHop } from '../../scenario/model.ts';
 import { CROSS_AZ_RTT } from '../../catalog/network.ts';
 import { listenerAddress } from '../../catalog/address-plan.ts';
 import type { ListenerLayout, LocalRealization } from '../../catalog/realization.ts';
-import type { HopSpec, LatencySpec, ListenerSpec, UpstreamSpec } from '../../emulation/spec.ts';
+import type { BoundListener, HopSpec, LatencySpec, ListenerSpec, UpstreamSpec } from '../../emulation/spec.ts';
 import { LOCAL_REALIZERS } from './realizers.ts';
+import type { DelayTerm, PathDelayHop, PathDelayPlan } from '../../load/path-delay.ts';
 
 export interface NodePlan {
   address: string;
@@ -43,6 +44,10 @@ export interface HopPlan {
 
 export interface TopologyPlan {
   nodes: NodePlan[];
+  /** Availability zones the nodes spread over (the cross-AZ share's denominator). */
+  azs: number;
+  /** Whether modeled latency is injected at all (false: an overhead run). */
+  injectLatency: boolean;
   hops: HopPlan[]; // hops[0] is the first hop after the client
   clientHttps: boolean;
   sources: string[];
@@ -137,7 +142,34 @@ export function planTopology(s: Scenario, opts: { injectLatency: boolean; maxSou
     next.crossAzFrom = hp.listeners.map((l) => ({ host: l.host, az: l.az }));
   });
   const n = Math.min(clientSettings.sources, opts.maxSources ?? clientSettings.sources);
-  return { nodes, hops, clientHttps: !!hops[0]?.tls, sources: clientSources(n) };
+  return { nodes, azs, injectLatency: opts.injectLatency, hops, clientHttps: !!hops[0]?.tls, sources: clientSources(n) };
+}
+
+/**
+ * Every modeled delay of the path as one plan the load driver applies per request (load/path-delay.ts): each
+ * emulated hop's lognormal, its new-connection part where the client's own connection reaches it, and the
+ * cross-AZ round trip on the share of flows the catalog's forwarding facet says cross AZs. A hop realized by
+ * a real data plane adds none of its own (its latency is measured), but the network behind it still crosses
+ * AZs. The application's own processingMs stays in the echo (it is the app being slow, which an
+ * integration timeout must see). Pure: the same plan and seed give the same samples.
+ */
+export function pathDelayPlanOf(plan: TopologyPlan, o: { seed: number; realDataPlane: ReadonlySet<number> }): PathDelayPlan {
+  const rtt: DelayTerm = { medianMs: CROSS_AZ_RTT.medianMs, p99Ms: CROSS_AZ_RTT.p99Ms };
+  let terminatedBefore = false;
+  const hops: PathDelayHop[] = plan.hops.map((hp, i) => {
+    const reachedByClientConnection = !terminatedBefore;
+    const terminates = hp.hop.entry.terminates(hp.hop.settings);
+    terminatedBefore ||= terminates;
+    const own = plan.injectLatency && !o.realDataPlane.has(i) ? hp.latency : null;
+    const share = plan.injectLatency ? hp.hop.entry.crossAz(hp.hop.settings, plan.azs).share : 0;
+    return {
+      name: hp.hop.name,
+      perRequest: own ? { medianMs: own.medianMs, p99Ms: own.p99Ms } : null,
+      newConnection: own?.newConnection && reachedByClientConnection ? { ...own.newConnection } : null,
+      crossAz: share > 0 ? { share, rtt, per: reachedByClientConnection && !terminates ? 'connection' : 'request' } : null,
+    };
+  });
+  return { hops, seed: o.seed };
 }
 
 /** The hop marks what it forwards as arriving over PrivateLink (API Gateway VPC link v1): fold one envelope through it. */
@@ -183,3 +215,33 @@ export function hopSpecOf(
     app: o.app,
   };
 }
+
+/**
+ * The next hop's listeners a hop may send to. A listener with no usable target of its own is left out, as
+ * health checks and DNS do: ETP=Local nodes without a local pod fail the LB health check, and an LB node in
+ * an AZ without a healthy target (cross-zone off) leaves DNS.
+ */
+export function upstreamsFor(plan: TopologyPlan, bound: BoundListener[][], i: number): UpstreamSpec[] {
+  const next = plan.hops[i + 1];
+  if (!next) return [];
+  let list = bound[i + 1];
+  if (next.sameAzOnly || next.sameNodeOnly) {
+    const theirs = upstreamsFor(plan, bound, i + 1);
+    list = list.filter((l) => theirs.some((u) => (!next.sameAzOnly || u.az === l.az) && (!next.sameNodeOnly || u.node === l.node)));
+  }
+  return list.map((b) => ({ host: b.host, port: b.port, az: b.az, node: b.node, version: b.version }));
+}
+
+/** The listener a client reaches: the first one (e.g. AZ) that has a target it may use. */
+export function pickEntry(plan: TopologyPlan, bound: BoundListener[][]): BoundListener {
+  return entryAt(plan, bound, 0) ?? bound[0][0];
+}
+
+/** The first listener of hop i that has a target it may use (the service: its first pod); null if none. */
+export function entryAt(plan: TopologyPlan, bound: BoundListener[][], i: number): BoundListener | null {
+  const hp = plan.hops[i];
+  if (i === plan.hops.length - 1) return bound[i][0] ?? null;
+  const ups = upstreamsFor(plan, bound, i);
+  return bound[i].find((l) => l.port > 0 && ups.some((u) => (!hp.sameAzOnly || u.az === l.az) && (!hp.sameNodeOnly || u.node === l.node))) ?? null;
+}
+
