@@ -8,15 +8,18 @@ import type { K8sObject } from './types.ts';
 import type { ServiceShape } from './app.ts';
 import { dnsName } from './names.ts';
 import { expandTrust } from './networks.ts';
+// Cluster-side facts about Envoy Gateway (owned labels, controller namespace): see envoy-gateway-cluster.ts.
+import { ENVOY_GATEWAY_NAMESPACE, envoyProxyLabels } from './envoy-gateway-cluster.ts';
 
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
-/** Where Envoy Gateway creates the Envoy Deployment and Service (its default, controller namespace mode). */
-export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
+export { ENVOY_GATEWAY_NAMESPACE };
 
 export interface EnvoyGatewayRender {
   objects: K8sObject[];
   /** The Envoy Service Envoy Gateway will create (namespace/name), for NodePorts and ALB backends. */
   envoyService: { namespace: string; name: string };
+  /** The Gateway whose Envoy infrastructure Envoy Gateway creates (it labels that infrastructure with it). */
+  gateway: { namespace: string; name: string };
   notes: string[];
 }
 
@@ -38,12 +41,15 @@ export function envoyGatewayObjects(o: {
   const gatewayName = dnsName([o.hopName]);
   const envoySvcName = dnsName(['envoy', o.runLabel, o.hopName]);
 
-  const envoyService: Record<string, unknown> = { name: envoySvcName, type: o.service.type };
+  // Service port of the Gateway listener: 80, or what the load balancer in front targets (443 behind a TLS listener).
+  const listenerPort = o.service.port ?? 80;
+  // The run's labels on the Service Envoy Gateway creates (teardown and sweeps find it), minus the ones it owns.
+  const envoyService: Record<string, unknown> = { name: envoySvcName, type: o.service.type, labels: envoyProxyLabels(o.labels) };
   if (o.service.type !== 'ClusterIP') envoyService.externalTrafficPolicy = o.service.externalTrafficPolicy ?? 'Local';
   if (o.service.annotations && Object.keys(o.service.annotations).length) envoyService.annotations = o.service.annotations;
   if (o.service.nodePort !== undefined) {
     // A fixed NodePort (kind maps it to the host at cluster creation); merged into the generated Service by port.
-    envoyService.patch = { type: 'StrategicMerge', value: { spec: { ports: [{ port: 80, nodePort: o.service.nodePort }] } } };
+    envoyService.patch = { type: 'StrategicMerge', value: { spec: { ports: [{ port: listenerPort, nodePort: o.service.nodePort }] } } };
   }
 
   const gatewayClass: K8sObject = {
@@ -63,7 +69,8 @@ export function envoyGatewayObjects(o: {
       provider: {
         type: 'Kubernetes',
         kubernetes: {
-          envoyDeployment: { replicas: s.replicas, pod: { labels: o.labels } },
+          // Pod labels without the keys Envoy Gateway's Deployment selector owns (else the API server rejects it).
+          envoyDeployment: { replicas: s.replicas, pod: { labels: envoyProxyLabels(o.labels) } },
           envoyService,
         },
       },
@@ -73,7 +80,7 @@ export function envoyGatewayObjects(o: {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: gatewayName, namespace: o.namespace, labels: o.labels },
-    spec: { gatewayClassName: className, listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } }] },
+    spec: { gatewayClassName: className, listeners: [{ name: 'http', protocol: 'HTTP', port: listenerPort, allowedRoutes: { namespaces: { from: 'Same' } } }] },
   };
   const route: K8sObject = {
     apiVersion: 'gateway.networking.k8s.io/v1',
@@ -112,5 +119,5 @@ export function envoyGatewayObjects(o: {
     });
   }
   if (!s.useRemoteAddress) notes.push('useRemoteAddress=false has no Envoy Gateway setting (its listeners always use the remote address); the cluster realization differs from the scenario here');
-  return { objects, envoyService: { namespace: ENVOY_GATEWAY_NAMESPACE, name: envoySvcName }, notes };
+  return { objects, envoyService: { namespace: ENVOY_GATEWAY_NAMESPACE, name: envoySvcName }, gateway: { namespace: o.namespace, name: gatewayName }, notes };
 }

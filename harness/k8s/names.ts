@@ -40,6 +40,18 @@ export function runLabel(runId: string): string {
   return dnsName([runId], 40);
 }
 
+/** Every run's objects live in their own namespace, named after the run (the sweep maps it back). */
+export const RUN_NAMESPACE_PREFIX = 'exposure-lab-';
+
+export function runNamespace(runId: string): string {
+  return dnsName([RUN_NAMESPACE_PREFIX + runLabel(runId)]);
+}
+
+/** The run label a run namespace was named after, or null for any other namespace. */
+export function runOfNamespace(namespace: string): string | null {
+  return namespace.startsWith(RUN_NAMESPACE_PREFIX) && namespace.length > RUN_NAMESPACE_PREFIX.length ? namespace.slice(RUN_NAMESPACE_PREFIX.length) : null;
+}
+
 export function runLabels(runId: string, scenario: string, hop?: string): Record<string, string> {
   const l: Record<string, string> = {
     [LABELS.runId]: runLabel(runId),

@@ -1,4 +1,4 @@
-// The two shapes a provider takes. Realizers (local, kind, eks, and the coming cluster provider) turn a
+// The two shapes a provider takes. Realizers (local, kind, cluster, eks) turn a
 // scenario into something real that a load driver then drives; a simulator (model) computes the run itself.
 // runBench takes one path for each.
 import type { HopRealization } from '../result/types.ts';
@@ -6,7 +6,7 @@ import type { LoadOutcome, LoadShape, LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { CalibrationRecord } from '../result/calibration.ts';
 
-export const PROVIDER_NAMES = ['local', 'kind', 'eks', 'model'] as const;
+export const PROVIDER_NAMES = ['local', 'kind', 'cluster', 'eks', 'model'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export type Availability = { ok: true } | { ok: false; reason: string; hint: string };

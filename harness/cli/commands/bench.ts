@@ -17,7 +17,7 @@ for spoofing, prices the run, and writes result.json + report.md (+ report.html)
 the last line on stdout. Ctrl-C stops the load, tears down every process and still writes the result.
 
 Options (defaults in brackets):
-  --provider <local|kind|eks|model>   where to realize it [${BENCH_DEFAULTS.provider}]
+  --provider <local|kind|cluster|eks|model>   where to realize it [${BENCH_DEFAULTS.provider}]
   --rate <req/s>                      target arrival rate [${BENCH_DEFAULTS.rate}]
   --duration <s>                      measured duration, after warm-up [${BENCH_DEFAULTS.durationS}]
   --warmup <s>                        warm-up excluded from results [${BENCH_DEFAULTS.warmupS}]
