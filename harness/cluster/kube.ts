@@ -123,7 +123,7 @@ export async function waitGone(kc: K8s.KubeConfig, objects: ObjectRef[], o: { ti
     const still: ObjectRef[] = [];
     for (const r of left) if ((await readObject(kc, r).catch(() => r)) !== null) still.push(r);
     left = still;
-    if (left.length) await new Promise((res) => setTimeout(res, 500));
+    if (left.length) await new Promise((res) => setTimeout(res, Math.min(1000, 200 * 2 ** i)));
   }
   return left;
 }
@@ -159,10 +159,14 @@ export async function deleteObjects(kc: K8s.KubeConfig, objects: K8sObject[], lo
   return errors;
 }
 
-/** Polls `pending` until it returns null (done) or the time runs out; the last reason goes in the error. */
+/**
+ * Polls `pending` until it returns null (done) or the time runs out; the last reason goes in the error. The
+ * first polls come quickly (200 ms, doubling) up to intervalMs, so a fast cluster is not made to wait.
+ */
 export async function waitUntil(pending: () => Promise<string | null>, o: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; what: string }): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   let last = 'not checked yet';
+  const max = o.intervalMs ?? 2000;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (o.signal?.aborted) throw new Error(`${o.what}: interrupted (${last})`);
     try {
@@ -172,7 +176,7 @@ export async function waitUntil(pending: () => Promise<string | null>, o: { time
     } catch (e) {
       last = (e as Error).message;
     }
-    await new Promise((r) => setTimeout(r, o.intervalMs ?? 2000));
+    await new Promise((r) => setTimeout(r, Math.min(max, 200 * 2 ** attempt)));
   }
   throw new Error(`${o.what}: not ready after ${Math.round(o.timeoutMs / 1000)} s (${last})`);
 }

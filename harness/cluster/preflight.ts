@@ -91,7 +91,7 @@ export function needsOf(s: Scenario, m: Manifest): Needs {
 
 function pluralOf(kind: string): string {
   const k = kind.toLowerCase();
-  return k.endsWith('y') ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
+  return /[^aeiou]y$/.test(k) ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
 }
 
 export interface MutatingWebhookFact {

@@ -38,6 +38,11 @@ export interface ControlPlaneOptions {
   envoyGateway?: boolean;
   /** Envoy Gateway release the binary is (recorded on its Deployment as a Helm install would). */
   envoyGatewayVersion?: string;
+  /**
+   * An ingress-nginx install manifest to apply (the kind one), without its admission webhook configuration:
+   * the API server could only call that webhook through a real pod.
+   */
+  ingressNginxManifest?: string;
 }
 
 export interface ControlPlane {
@@ -238,7 +243,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     // kwok: the nodes of this fixture only (label selector), with its own default stages.
     const stages = ['node', 'pod'].flatMap((d) => readdirSync(path.join(bins['kwok-stages'], d)).map((f) => path.join(bins['kwok-stages'], d, f)));
     procs.push(
-      startProc(work, 'kwok', bins.kwok, ['--kubeconfig', kubeconfig, ...stages.flatMap((f) => ['--config', f]), '--manage-all-nodes=false', '--manage-nodes-with-label-selector=exposure-lab.dev/kwok=true', '--server-address=127.0.0.1:0']),
+      startProc(work, 'kwok', bins.kwok, ['--kubeconfig', kubeconfig, ...stages.flatMap((f) => ['--config', f]), '--manage-all-nodes=false', '--manage-nodes-with-label-selector=exposure-lab.dev/kwok=true', '--server-address=127.0.0.1:0',
+        // Its heartbeat stage renews node status only every 10 minutes and counts on node leases (as kwokctl sets
+        // up): without them the node lifecycle controller finds every node unreachable after 50 s and marks
+        // every pod NotReady.
+        '--node-lease-duration-seconds=40']),
     );
 
     // The pinned CRDs, straight from the modules' own trees, as `kubectl apply` would create them.
@@ -252,12 +261,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
           if (obj?.kind === 'CustomResourceDefinition') crds.push(obj);
           else if (obj?.kind) others.push(obj); // Gateway API's ValidatingAdmissionPolicy (safe upgrades)
         }
+    const tc = Date.now();
     await Promise.all(
       crds.map(async (c) => {
         const r = await api('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { method: 'POST', body: c });
         if (r.status !== 201) throw new Error(`CRD ${c.metadata.name}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
       }),
     );
+    startupMs['crds posted'] = Date.now() - tc;
     for (const x of others) {
       const [group, version] = (x.apiVersion as string).includes('/') ? (x.apiVersion as string).split('/') : ['', x.apiVersion];
       const plural = `${(x.kind as string).toLowerCase().replace(/y$/, 'ie')}s`;
@@ -297,6 +308,15 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     await waitReady(procs.find((p) => p.name === 'kube-controller-manager')!, 'kube-controller-manager', async () => (await api('/api/v1/namespaces/default/serviceaccounts/default')).status === 200, 90_000);
     phase('controllers and nodes');
 
+    if (o.ingressNginxManifest) {
+      const { kubeConfigFrom, applyObjects } = await import('../../harness/cluster/kube.ts');
+      const kc = await kubeConfigFrom({ yaml: kubeconfigYaml(server) });
+      const objs = parseAllDocuments(readFileSync(o.ingressNginxManifest, 'utf8'))
+        .map((d) => d.toJS())
+        .filter((x) => x?.kind && x.kind !== 'ValidatingWebhookConfiguration');
+      await applyObjects(kc, objs, () => {});
+      phase('ingress-nginx');
+    }
     if (o.envoyGateway) {
       egProc = await startEnvoyGateway({ work, bins, api, kubeconfigYaml, serverPort: secure, version: o.envoyGatewayVersion ?? 'v1.9.1', setRelay: (s) => (relayServer = s) });
       procs.push(egProc);

@@ -102,6 +102,8 @@ export function startOutsideStep<C extends ClusterRunCtx>(): Step<C> {
   return {
     name: 'start the emulated AWS hops in front of the cluster',
     timeoutMs: 600_000,
+    // Hops started before one that failed are stopped too.
+    undoOnFailure: true,
     run: async (c, signal) => {
       c.healthy = etpLocal(c.scenario) ? await nodesWithServingPods(c.kc!, c) : null;
       const all = frontTargets(await c.nodeTargets(c), c.manifest);
