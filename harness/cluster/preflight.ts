@@ -305,7 +305,14 @@ export function judgePreflight(needs: Needs, facts: ClusterFacts, m: Manifest, i
     checks.push(
       addrs.length < ready.length
         ? { item: 'node addresses', state: 'missing', detail: 'some Ready nodes report no InternalIP / ExternalIP', fix: 'set EXPOSURE_LAB_NODE_ADDRESS to the address their NodePorts answer on from this machine' }
-        : far.length && !remoteAllowed(env)
+        : far.length && m.outside.length
+          ? {
+              item: 'node addresses',
+              state: 'wrong',
+              detail: `the emulated hops in front of the cluster (${m.outside.map((o) => o.hop).join(', ')}) speak from loopback addresses and cannot reach NodePorts on ${[...new Set(far)].join(', ')}`,
+              fix: 'publish the NodePorts on this machine and set EXPOSURE_LAB_NODE_ADDRESS=127.0.0.1 (Docker Desktop, k3d -p), or use the eks provider for real load balancers',
+            }
+          : far.length && !remoteAllowed(env)
           ? {
               item: 'node addresses',
               state: 'wrong',

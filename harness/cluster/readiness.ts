@@ -36,10 +36,10 @@ export interface Readiness {
 
 const systemResolve = async (host: string) => (await lookup(host, { all: true })).map((a) => a.address);
 
-/** One request through the front: null when the echo answered, else what went wrong. */
-async function once(p: FrontProbe, dispatcher: Agent, signal?: AbortSignal): Promise<string | null> {
+/** One request through the front at one of its addresses: null when the echo answered, else what went wrong. */
+async function once(p: FrontProbe, address: string, dispatcher: Agent, signal?: AbortSignal): Promise<string | null> {
   try {
-    const r = await request(`${p.tls ? 'https' : 'http'}://${p.host.includes(':') ? `[${p.host}]` : p.host}:${p.port}${p.path}`, {
+    const r = await request(`${p.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${p.port}${p.path}`, {
       method: 'GET',
       headers: { host: p.hostHeader ?? p.host },
       dispatcher,
@@ -81,14 +81,15 @@ export async function waitFrontReady(p: FrontProbe, o: ReadinessOptions): Promis
   if (!addresses.length) throw new Error(`${p.host} did not resolve within ${Math.round(o.timeoutMs / 1000)} s: ${last}`);
   const dnsS = (Date.now() - t0) / 1000;
   o.log?.(`${p.host} resolves to ${addresses.join(', ')} (${dnsS.toFixed(1)} s)`);
-  const dispatcher = new Agent({ connect: { rejectUnauthorized: false, timeout: 5_000 }, pipelining: 0 });
+  // Each attempt goes to the next resolved address (a load balancer has one per AZ), named as the client names it (SNI).
+  const dispatcher = new Agent({ connect: { rejectUnauthorized: false, timeout: 5_000, ...(isIP(p.host) ? {} : { servername: p.host }) }, pipelining: 0 });
   let ok = 0;
   let attempts = 0;
   try {
     while (ok < need && Date.now() < deadline) {
       check();
       attempts++;
-      const err = await once(p, dispatcher, o.signal);
+      const err = await once(p, addresses[attempts % addresses.length], dispatcher, o.signal);
       if (err === null) ok++;
       else {
         if (ok || attempts % 5 === 1) o.log?.(`${p.host}:${p.port}: ${err}`);
