@@ -4,6 +4,9 @@
 // leftovers are listed; delete() removes them fronts first (so the controllers release AWS load balancers
 // while their objects still exist), then routes, gateways, workloads, namespaces, and waits until they are
 // gone. `exposure-lab sweep` (with the AWS half) calls this; dry run is simply not calling delete().
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LABELS, runLabel, runOfNamespace, RUN_NAMESPACE_PREFIX } from '../k8s/names.ts';
 import { ENVOY_GATEWAY_NAMESPACE, OWNING_GATEWAY_NAME, OWNING_GATEWAY_NAMESPACE } from '../k8s/envoy-gateway-cluster.ts';
@@ -131,4 +134,48 @@ async function deleteAll(kc: KubeConfig, objects: SweptObject[], o: { log?: (lin
   );
   for (const r of left) failed.push({ object: r as SweptObject, error: 'still present (terminating) when the sweep stopped waiting' });
   return { deleted: objects.filter((x) => !failed.some((f) => f.object === x)), failed };
+}
+
+/** What `exposure-lab sweep` (the AWS side's command, harness/sweep/) passes for the Kubernetes half. */
+export interface KubernetesSweepOptions {
+  /** One run (its id or label), or every run when `all`. */
+  runId?: string;
+  all: boolean;
+  /** List only (the sweep command's default). */
+  dryRun: boolean;
+  log: (line: string) => void;
+  kubeconfig?: string;
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What it gets back: whether a cluster was checked (and why not), what was found, what was deleted. */
+export interface KubernetesSweepResult {
+  checked: boolean;
+  reason?: string;
+  found: Array<{ kind: string; namespace?: string; name: string; runId: string }>;
+  deleted: number;
+  errors: string[];
+}
+
+/**
+ * The sweep command's Kubernetes half: sweepKubernetes, listing (dry run) or deleting. No kubeconfig, or an API
+ * server this machine may not use, is "not checked" with the reason, never an error: the AWS half still runs.
+ */
+export async function sweepKubernetesObjects(o: KubernetesSweepOptions): Promise<KubernetesSweepResult> {
+  const env = o.env ?? process.env;
+  const files = (o.kubeconfig ?? env.KUBECONFIG ?? join(homedir(), '.kube', 'config')).split(':').filter(Boolean);
+  if (!env.KUBERNETES_SERVICE_HOST && !files.some((f) => existsSync(f)))
+    return { checked: false, reason: `no kubeconfig (${files.join(':')}): Kubernetes objects not checked`, found: [], deleted: 0, errors: [] };
+  let sweep: KubernetesSweep;
+  try {
+    sweep = await sweepKubernetes(o.all ? { all: true } : { runId: o.runId ?? '' }, { kubeconfig: o.kubeconfig, context: o.context, log: o.log, env });
+  } catch (e) {
+    return { checked: false, reason: `Kubernetes objects not checked: ${(e as Error).message.split('\n')[0]}`, found: [], deleted: 0, errors: [] };
+  }
+  const found = sweep.objects.map((x) => ({ kind: x.kind, namespace: x.namespace, name: x.name, runId: x.runId }));
+  o.log(`kubernetes: ${sweep.cluster}: ${found.length} object(s) of exposure-lab runs`);
+  if (o.dryRun || !found.length) return { checked: true, found, deleted: 0, errors: [] };
+  const d = await sweep.delete({ log: o.log });
+  return { checked: true, found, deleted: d.deleted.length, errors: d.failed.map((f) => `${f.object.kind} ${f.object.namespace ? f.object.namespace + '/' : ''}${f.object.name}: ${f.error}`) };
 }

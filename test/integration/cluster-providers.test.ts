@@ -23,7 +23,7 @@ import { renderScenario } from '../../harness/k8s/render.ts';
 import { eksNetworks } from '../../harness/k8s/networks.ts';
 import { runNamespace } from '../../harness/k8s/names.ts';
 import { kubeConfigFrom, listObjects, readObject } from '../../harness/cluster/kube.ts';
-import { sweepKubernetes } from '../../harness/cluster/sweep.ts';
+import { sweepKubernetes, sweepKubernetesObjects } from '../../harness/cluster/sweep.ts';
 import { PreflightFailed } from '../../harness/cluster/preflight.ts';
 import { provisionCluster } from '../../harness/providers/cluster/index.ts';
 import { provisionEks } from '../../harness/providers/eks/index.ts';
@@ -246,11 +246,17 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
     // --all finds it too; another run id does not.
     expect((await sweepKubernetes({ all: true }, { kc })).objects.length).toBeGreaterThanOrEqual(sw.objects.length);
     expect((await sweepKubernetes({ runId: 'no-such-run' }, { kc })).objects).toEqual([]);
-    const del = await sw.delete({ timeoutMs: 120_000 });
-    expect(del.failed).toEqual([]);
+    // What `exposure-lab sweep` calls: a dry run lists, --yes deletes (fronts first) and waits until gone.
+    const dry = await sweepKubernetesObjects({ runId, all: false, dryRun: true, log: () => {}, kubeconfig: cp.kubeconfig, env });
+    expect(dry).toMatchObject({ checked: true, deleted: 0, errors: [] });
+    expect(dry.found).toHaveLength(sw.objects.length);
+    const del = await sweepKubernetesObjects({ runId, all: false, dryRun: false, log: () => {}, kubeconfig: cp.kubeconfig, env });
+    expect(del).toMatchObject({ checked: true, deleted: sw.objects.length, errors: [] });
     await expectNothingLeft(runId);
     // Idempotent: a second sweep finds nothing and deletes nothing.
     expect((await (await sweepKubernetes({ runId }, { kc })).delete()).failed).toEqual([]);
+    // No kubeconfig: not checked, with the reason (the AWS half of the sweep still runs).
+    expect(await sweepKubernetesObjects({ all: true, dryRun: true, log: () => {}, kubeconfig: '/nonexistent/kubeconfig', env: {} })).toMatchObject({ checked: false, reason: expect.stringMatching(/no kubeconfig/) });
   }, 240_000);
 
   it('a kubeconfig pointing at an API server off loopback is refused (the cluster provider and the sweep)', async () => {
@@ -306,10 +312,12 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
       await aws?.stop();
     });
 
-    // Every scenario the eks provider accepts (all its inputs given): the others are refused before anything is applied.
-    const accepted = scenarioNames().filter(
-      (n) => renderScenario(loadScenarioOrThrow(n), { runId: 'x', target: 'eks', echoImage: ECHO_IMAGE, networks: eksNetworks({ vpcCidr: '10.0.0.0/16', cloudfrontCidrs: ['130.176.0.0/17'] }).networks, aws: { certificateArn: ARN, wafAclArn: 'arn:x' } }).unrealized.length === 0,
-    );
+    // Every scenario the eks provider accepts (all its inputs given) whose AWS side is only what the Kubernetes
+    // controllers create: the others are refused before anything is applied (or need the AWS SDK side).
+    const accepted = scenarioNames().filter((n) => {
+      const m = renderScenario(loadScenarioOrThrow(n), { runId: 'x', target: 'eks', echoImage: ECHO_IMAGE, networks: eksNetworks({ vpcCidr: '10.0.0.0/16', cloudfrontCidrs: ['130.176.0.0/17'] }).networks, aws: { certificateArn: ARN, wafAclArn: 'arn:x' } });
+      return m.unrealized.length === 0 && m.outside.length === 0;
+    });
     it('accepts at least the NLB, ALB-ingress, Classic, Lattice and NodePort scenarios', () => {
       expect(accepted).toEqual(expect.arrayContaining(['public-nlb', 'public-nlb-tls', 'alb-ingress-gateway', 'clb-per-service', 'lattice-gateway-api', 'nodeport']));
     });

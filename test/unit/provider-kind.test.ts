@@ -10,7 +10,6 @@ import { renderScenario } from '../../harness/k8s/render.ts';
 import { kindClusterConfig, kindConfigSchema, kindWorkers } from '../../harness/k8s/kind-config.ts';
 import { frontTargets } from '../../harness/providers/cluster/index.ts';
 import { planOutside, type ClusterTarget } from '../../harness/providers/cluster/outside.ts';
-import { restApiCalls } from '../../harness/providers/kind/localstack-apigw.ts';
 import { diagnoseKind, type KindFacts } from '../../harness/providers/kind/available.ts';
 import { allKindImages, imagesFor, loadKindVersions } from '../../harness/cluster/versions.ts';
 import { kindCommands, kindProvider, pickHostPorts } from '../../harness/providers/kind/index.ts';
@@ -206,14 +205,5 @@ describe('kind: pins and prerequisites', () => {
       if (!hasKind) expect(r.reason).toMatch(/`kind` is not installed/);
       expect(r.reason).toMatch(/Docker/);
     }
-  });
-});
-
-describe('LocalStack API Gateway REST calls (replaced by the AWS SDK in the AWS-side issue)', () => {
-  it('map context.identity.sourceIp into the scenario header on both the root and {proxy+}', () => {
-    const calls = restApiCalls({ name: 'lab', upstream: 'http://127.21.1.1:4000', sourceIpHeader: 'X-Client-IP', stage: 'lab' });
-    const integrations = calls.filter((c) => c.path.endsWith('/integration'));
-    expect(integrations).toHaveLength(2);
-    for (const i of integrations) expect((i.body as any).requestParameters['integration.request.header.X-Client-IP']).toBe('context.identity.sourceIp');
   });
 });

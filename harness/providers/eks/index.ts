@@ -101,6 +101,11 @@ interface EksCtx extends InClusterCtx {
   readiness?: Readiness;
   /** The client speaks TLS to the front (it terminates TLS). */
   tls: boolean;
+  /**
+   * The entry when it is not the cluster's front: a resource the lab creates in front of it with the AWS SDK
+   * (API Gateway, CloudFront, a standalone ALB). Readiness then probes that entry, after the steps creating it.
+   */
+  entry?: () => { host: string; port: number; path: string; tls: boolean } | null;
 }
 
 function eksSteps(): Step<EksCtx>[] {
@@ -127,10 +132,10 @@ function eksSteps(): Step<EksCtx>[] {
       name: 'wait until the front resolves and answers from the application',
       timeoutMs: ms(600),
       run: async (c, signal) => {
-        const e = c.endpoint!;
+        const e = c.entry?.() ?? { ...c.endpoint!, path: '/', tls: c.tls };
         // An address exists now; traffic to it is another matter (loopback-only rule).
         assertTargetAllowed(e.host, c.env);
-        c.readiness = await waitFrontReady({ host: e.host, port: e.port, path: '/', hostHeader: e.host, tls: c.tls }, { timeoutMs: ms(590), signal, log: c.opts.log });
+        c.readiness = await waitFrontReady({ host: e.host, port: e.port, path: e.path, hostHeader: e.host, tls: e.tls }, { timeoutMs: ms(590), signal, log: c.opts.log });
       },
     },
   ];
