@@ -108,7 +108,7 @@ interface EksCtx extends InClusterCtx {
   entry?: () => { host: string; port: number; path: string; tls: boolean } | null;
 }
 
-function eksSteps(): Step<EksCtx>[] {
+function eksSteps(env: NodeJS.ProcessEnv): Step<EksCtx>[] {
   return [
     {
       name: 'check what the cluster has (nothing applied yet)',
@@ -127,7 +127,7 @@ function eksSteps(): Step<EksCtx>[] {
     applyStep<EksCtx>({ undoTimeoutMs: ms(600) }),
     waitAppStep<EksCtx>(ms(420)),
     waitGatewayStep<EksCtx>(ms(420)),
-    eksFrontStep<EksCtx>({ timeoutMs: ms(660), intervalMs: 5_000, nodeAddress: undefined }),
+    eksFrontStep<EksCtx>({ timeoutMs: ms(660), intervalMs: 5_000, nodeAddress: env[EKS_ENV.nodeAddress] || undefined }),
     {
       name: 'wait until the front resolves and answers from the application',
       timeoutMs: ms(600),
@@ -185,7 +185,7 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions, o: 
   const ctx: EksCtx = { kc, scenario, manifest, opts: { ...opts, log }, env, nodePorts: [], tls };
   let p: Provisioned;
   try {
-    p = await runSteps(eksSteps(), ctx, { log, signal: opts.signal });
+    p = await runSteps(eksSteps(env), ctx, { log, signal: opts.signal });
   } catch (e) {
     if (e instanceof StepError && e.cause instanceof PreflightFailed) throw e.cause;
     if (e instanceof StepError && (e.cause instanceof UserError || e.cause instanceof RemoteTargetRefused))
