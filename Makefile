@@ -24,13 +24,12 @@ CURRENT ?=
 REPEAT ?= 1
 RPS ?= 10..50000
 
-# Prerequisites of PROVIDER=kind on a machine with Docker and internet access (not this lab machine):
-# the lab image and the pinned Envoy Gateway / ingress-nginx install manifests (infra/kind/versions.json).
+# Prerequisites of PROVIDER=kind on a Linux machine with Docker and internet access (not this lab machine):
+# every pinned image pulled (kind node, Envoy Gateway and Envoy, ingress-nginx, LocalStack, the testcontainers
+# reaper), the lab image built, the install manifests downloaded (infra/kind/versions.json). Runs pull nothing.
 kind-prereqs:
 	@$(SETUP) --for kind
-	docker build -f infra/kind/Dockerfile -t $$(node -p "require('./infra/kind/versions.json').lab") .
-	mkdir -p infra/kind/vendor
-	node -e 'const v=require("./infra/kind/versions.json");for(const k of ["envoyGateway","ingressNginx"])console.log(v[k].installUrl+" "+v[k].install)' | while read url file; do curl -fsSL "$$url" -o "$$file"; done
+	@npx tsx scripts/kind-prereqs.ts
 
 .PHONY: kind-prereqs help setup doctor bench compare cost regress sweep perf test validate plan list ip-matrix clean
 

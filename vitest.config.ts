@@ -29,6 +29,9 @@ export default defineConfig({
           hookTimeout: 60_000,
           pool: 'forks',
           fileParallelism: false,
+          // Inside a file, tests marked concurrent (the cluster providers' scenarios against one control plane)
+          // mostly wait on the API server: up to 8 at once.
+          maxConcurrency: 8,
           sequence: { groupOrder: 1 },
         },
       },

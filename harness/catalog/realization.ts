@@ -1,5 +1,5 @@
 // How each provider realizes a component, as data in its catalog entry. Providers look their realizer up by
-// these keys in a small registry of their own (providers/local/realizers.ts, providers/cluster ... ,
+// these keys in a small registry of their own (providers/local/realizers.ts, providers/cluster/outside.ts,
 // k8s/realizers.ts), never by component kind: a new component names existing keys, a new realization adds
 // a key and its realizer.
 import type { AddressBlock } from './address-plan.ts';

@@ -10,17 +10,122 @@ export function loadK8s(): Promise<typeof K8s> {
 import type { K8sObject } from '../k8s/types.ts';
 import { FIELD_MANAGER } from '../k8s/names.ts';
 
-export async function kubeConfigFrom(o: { yaml?: string; context?: string }): Promise<K8s.KubeConfig> {
+/** A kubeconfig from YAML, a file, or the default ($KUBECONFIG, ~/.kube/config), at a context or its current one. */
+export async function kubeConfigFrom(o: { yaml?: string; file?: string; context?: string }): Promise<K8s.KubeConfig> {
   const k8s = await loadK8s();
   const kc = new k8s.KubeConfig();
   if (o.yaml) kc.loadFromString(o.yaml);
+  else if (o.file) kc.loadFromFile(o.file);
   else kc.loadFromDefault();
-  if (o.context) kc.setCurrentContext(o.context);
+  if (o.context) {
+    if (!kc.getContexts().some((c) => c.name === o.context)) throw new Error(`kubeconfig has no context "${o.context}" (it has: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    kc.setCurrentContext(o.context);
+  }
   return kc;
 }
 
-function status(e: unknown): number | undefined {
+/** The current context's API server URL. */
+export function apiServer(kc: K8s.KubeConfig): string {
+  return kc.getCurrentCluster()?.server ?? '';
+}
+
+export function status(e: unknown): number | undefined {
   return (e as { code?: number }).code ?? (e as { statusCode?: number }).statusCode;
+}
+
+/** The API server's message from a client-node error (its body is a Status object), else the error's own. */
+export function apiMessage(e: unknown): string {
+  const body = (e as { body?: unknown }).body;
+  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: string }).message);
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body).message ?? body;
+    } catch {
+      return body;
+    }
+  }
+  return (e as Error).message;
+}
+
+export type ObjectRef = { apiVersion: string; kind: string; name: string; namespace?: string };
+
+/** The live object, or null when it does not exist (or its kind is not served). */
+export async function readObject<T = any>(kc: K8s.KubeConfig, ref: ObjectRef): Promise<T | null> {
+  const k8s = await loadK8s();
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  try {
+    return (await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as T;
+  } catch (e) {
+    if (status(e) === 404) return null;
+    throw new Error(`reading ${ref.kind} ${ref.namespace ? ref.namespace + '/' : ''}${ref.name}: ${apiMessage(e)}`);
+  }
+}
+
+/** Objects of a kind (all namespaces unless given), or null when the API server does not serve that kind. */
+export async function listObjects<T = any>(kc: K8s.KubeConfig, apiVersion: string, kind: string, o: { namespace?: string; labelSelector?: string } = {}): Promise<T[] | null> {
+  const k8s = await loadK8s();
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  try {
+    const list = await api.list(apiVersion, kind, o.namespace, undefined, undefined, undefined, undefined, o.labelSelector);
+    return list.items as T[];
+  } catch (e) {
+    // A kind whose CRD is not installed: the discovery lookup fails with "resource not found" or 404.
+    if (status(e) === 404 || /not found|no matches|Unrecognized API version and kind|Unable to find API/i.test((e as Error).message)) return null;
+    throw new Error(`listing ${kind}: ${apiMessage(e)}`);
+  }
+}
+
+/** gitVersion of the API server, e.g. v1.36.3. */
+export async function serverVersion(kc: K8s.KubeConfig): Promise<string> {
+  const k8s = await loadK8s();
+  const v = await kc.makeApiClient(k8s.VersionApi).getCode();
+  return v.gitVersion;
+}
+
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  /** InternalIP / ExternalIP addresses, by type. */
+  internalIps: string[];
+  externalIps: string[];
+  ready: boolean;
+  zone?: string;
+  /** Images the kubelet reports present on the node (names and tags). */
+  images: string[];
+  architecture?: string;
+}
+
+export async function listNodes(kc: K8s.KubeConfig): Promise<NodeInfo[]> {
+  const k8s = await loadK8s();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const nodes = await core.listNode({});
+  return nodes.items.map((n) => {
+    const addr = (t: string) => (n.status?.addresses ?? []).filter((a) => a.type === t).map((a) => a.address);
+    const labels = n.metadata?.labels ?? {};
+    return {
+      name: n.metadata?.name ?? '',
+      labels,
+      internalIps: addr('InternalIP'),
+      externalIps: addr('ExternalIP'),
+      ready: !!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      zone: labels['topology.kubernetes.io/zone'],
+      images: (n.status?.images ?? []).flatMap((i) => i.names ?? []),
+      architecture: n.status?.nodeInfo?.architecture,
+    };
+  });
+}
+
+/** Polls until none of the objects exists any more (namespaces take the namespace controller's time). */
+export async function waitGone(kc: K8s.KubeConfig, objects: ObjectRef[], o: { timeoutMs: number; signal?: AbortSignal }): Promise<ObjectRef[]> {
+  const deadline = Date.now() + o.timeoutMs;
+  let left = objects;
+  for (let i = 0; i < 10_000 && left.length && Date.now() < deadline && !o.signal?.aborted; i++) {
+    const still: ObjectRef[] = [];
+    for (const r of left) if ((await readObject(kc, r).catch(() => r)) !== null) still.push(r);
+    left = still;
+    if (left.length) await new Promise((res) => setTimeout(res, Math.min(1000, 200 * 2 ** i)));
+  }
+  return left;
 }
 
 /** Server-side apply, in order (namespaces and classes first, as rendered). force: the lab owns these fields. */
@@ -28,7 +133,12 @@ export async function applyObjects(kc: K8s.KubeConfig, objects: K8sObject[], log
   const k8s = await loadK8s();
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   for (const o of objects) {
-    await api.patch(o as K8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    try {
+      await api.patch(o as K8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    } catch (e) {
+      // The API server's own words (schema, CEL rule, admission webhook), naming the object.
+      throw new Error(`apply ${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}: ${apiMessage(e)}`);
+    }
     log(`applied ${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`);
   }
 }
@@ -43,16 +153,20 @@ export async function deleteObjects(kc: K8s.KubeConfig, objects: K8sObject[], lo
       await api.delete(o as K8s.KubernetesObject, undefined, undefined, undefined, undefined, 'Foreground');
       log(`deleted ${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`);
     } catch (e) {
-      if (status(e) !== 404) errors.push(`${o.kind} ${o.metadata.name}: ${(e as Error).message}`);
+      if (status(e) !== 404) errors.push(`${o.kind} ${o.metadata.name}: ${apiMessage(e)}`);
     }
   }
   return errors;
 }
 
-/** Polls `pending` until it returns null (done) or the time runs out; the last reason goes in the error. */
+/**
+ * Polls `pending` until it returns null (done) or the time runs out; the last reason goes in the error. The
+ * first polls come quickly (200 ms, doubling) up to intervalMs, so a fast cluster is not made to wait.
+ */
 export async function waitUntil(pending: () => Promise<string | null>, o: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; what: string }): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   let last = 'not checked yet';
+  const max = o.intervalMs ?? 2000;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (o.signal?.aborted) throw new Error(`${o.what}: interrupted (${last})`);
     try {
@@ -62,7 +176,7 @@ export async function waitUntil(pending: () => Promise<string | null>, o: { time
     } catch (e) {
       last = (e as Error).message;
     }
-    await new Promise((r) => setTimeout(r, o.intervalMs ?? 2000));
+    await new Promise((r) => setTimeout(r, Math.min(max, 200 * 2 ** attempt)));
   }
   throw new Error(`${o.what}: not ready after ${Math.round(o.timeoutMs / 1000)} s (${last})`);
 }

@@ -10,6 +10,8 @@ export interface Step<C> {
   /** Also undo this step when its own run() fails (it may have left something behind, e.g. a half-created cluster). */
   undoOnFailure?: boolean;
   timeoutMs: number;
+  /** Budget of undo() (default UNDO_TIMEOUT_MS): deleting what a cloud controller must clean up takes longer. */
+  undoTimeoutMs?: number;
 }
 
 export interface StepLog {
@@ -66,25 +68,32 @@ async function undoAll<C>(done: Step<C>[], ctx: C, o: StepLog): Promise<string[]
   for (const s of [...done].reverse()) {
     if (!s.undo) continue;
     o.log(`undo: ${s.name}`);
+    const t0 = Date.now();
     try {
-      await withTimeout(() => s.undo!(ctx), UNDO_TIMEOUT_MS, `undo ${s.name}`);
+      await withTimeout(() => s.undo!(ctx), s.undoTimeoutMs ?? UNDO_TIMEOUT_MS, `undo ${s.name}`);
+      o.log(`undo ok: ${s.name} (${secs(t0)})`);
     } catch (e) {
       errors.push(`${s.name}: ${(e as Error).message}`);
-      o.log(`undo ${s.name} failed: ${(e as Error).message}`);
+      o.log(`undo FAILED: ${s.name}: ${(e as Error).message}`);
     }
   }
   return errors;
 }
 
+const secs = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
 export async function runSteps<C>(steps: Step<C>[], ctx: C, o: StepLog): Promise<Provisioned> {
   const done: Step<C>[] = [];
   for (const s of steps) {
     o.log(`step: ${s.name}`);
+    const t0 = Date.now();
     try {
       if (o.signal?.aborted) throw new Error('interrupted before it started');
       await withTimeout((signal) => s.run(ctx, signal), s.timeoutMs, s.name, o.signal);
       done.push(s);
+      o.log(`ok: ${s.name} (${secs(t0)})`);
     } catch (e) {
+      o.log(`FAILED: ${s.name} (${secs(t0)}): ${(e as Error).message}`);
       const toUndo = s.undoOnFailure ? [...done, s] : done;
       const undoErrors = await undoAll(toUndo, ctx, o);
       throw new StepError(s.name, e, undoErrors);

@@ -87,6 +87,8 @@ export interface ServiceShape {
   externalTrafficPolicy?: 'Cluster' | 'Local';
   nodePort?: number;
   annotations?: Record<string, string>;
+  /** Service port (80 unless the load balancer in front terminates TLS and targets 443, as its ssl-ports say). */
+  port?: number;
 }
 
 export function serviceObject(o: {
@@ -98,7 +100,7 @@ export function serviceObject(o: {
   targetPort?: string | number;
   port?: number;
 }): K8sObject {
-  const port: Record<string, unknown> = { name: 'http', port: o.port ?? 80, targetPort: o.targetPort ?? 'http', protocol: 'TCP' };
+  const port: Record<string, unknown> = { name: 'http', port: o.port ?? o.shape.port ?? 80, targetPort: o.targetPort ?? 'http', protocol: 'TCP' };
   if (o.shape.nodePort !== undefined) port.nodePort = o.shape.nodePort;
   const spec: Record<string, unknown> = { type: o.shape.type, selector: o.selector, ports: [port] };
   // externalTrafficPolicy only exists for NodePort / LoadBalancer Services.

@@ -90,8 +90,10 @@ export function albIngressAnnotations(s: AlbSettings, tags: Record<string, strin
   a[ALB + 'load-balancer-attributes'] = stringMap(attrs);
   if (s.https) {
     a[ALB + 'listen-ports'] = '[{"HTTPS":443}]';
+    // Without one the controller can only discover a certificate from the Ingress host (the lab sets none):
+    // no ALB would ever come up. An input the run cannot start without, checked before anything is applied.
     if (opts.certificateArn) a[ALB + 'certificate-arn'] = opts.certificateArn;
-    else notes.push('no certificate-arn: the controller discovers an ACM certificate from the Ingress host, or fails without one (set EXPOSURE_LAB_CERT_ARN)');
+    else missing.push('HTTPS listener (the ALB default, https: true) needs an ACM certificate ARN (EXPOSURE_LAB_CERT_ARN), or set https: false');
   } else a[ALB + 'listen-ports'] = '[{"HTTP":80}]';
   if (opts.waf) {
     if (opts.wafAclArn) a[ALB + 'wafv2-acl-arn'] = opts.wafAclArn;

@@ -12,10 +12,11 @@ import type { K8sObject } from './types.ts';
 import type { ServiceShape } from './app.ts';
 import { dnsName, runLabel, runLabels, runNamespace } from './names.ts';
 import { expandTrust } from './networks.ts';
+// Cluster-side facts about Envoy Gateway (owned labels, controller namespace): see envoy-gateway-cluster.ts.
+import { ENVOY_GATEWAY_NAMESPACE, envoyProxyLabels } from './envoy-gateway-cluster.ts';
 
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
-/** Where Envoy Gateway creates the Envoy Deployment and Service (its default, controller namespace mode). */
-export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
+export { ENVOY_GATEWAY_NAMESPACE };
 
 /**
  * The lab's Gateway listener: port 80 in a cluster (Envoy Gateway shifts privileged ports by 10000, so Envoy
@@ -213,22 +214,26 @@ export interface EnvoyGatewayRender {
   objects: K8sObject[];
   /** The Envoy Service Envoy Gateway will create (namespace/name), for NodePorts and ALB backends. */
   envoyService: { namespace: string; name: string };
+  /** The Gateway whose Envoy infrastructure Envoy Gateway creates (it labels that infrastructure with it). */
+  gateway: { namespace: string; name: string };
   notes: string[];
 }
 
 /** Cluster only: EnvoyProxy spec.provider with the Envoy Deployment and the Envoy Service Envoy Gateway creates. */
-export function envoyProxyKubernetesProvider(o: { settings: EnvoySettings; labels: Record<string, string>; envoyServiceName: string; service: ServiceShape }): Record<string, unknown> {
-  const envoyService: Record<string, unknown> = { name: o.envoyServiceName, type: o.service.type };
+export function envoyProxyKubernetesProvider(o: { settings: EnvoySettings; labels: Record<string, string>; envoyServiceName: string; service: ServiceShape; listenerPort: number }): Record<string, unknown> {
+  // The run's labels on the Service Envoy Gateway creates (teardown and sweeps find it), minus the ones it owns.
+  const envoyService: Record<string, unknown> = { name: o.envoyServiceName, type: o.service.type, labels: envoyProxyLabels(o.labels) };
   if (o.service.type !== 'ClusterIP') envoyService.externalTrafficPolicy = o.service.externalTrafficPolicy ?? 'Local';
   if (o.service.annotations && Object.keys(o.service.annotations).length) envoyService.annotations = o.service.annotations;
   if (o.service.nodePort !== undefined) {
     // A fixed NodePort (kind maps it to the host at cluster creation); merged into the generated Service by port.
-    envoyService.patch = { type: 'StrategicMerge', value: { spec: { ports: [{ port: GATEWAY_LISTENER.clusterPort, nodePort: o.service.nodePort }] } } };
+    envoyService.patch = { type: 'StrategicMerge', value: { spec: { ports: [{ port: o.listenerPort, nodePort: o.service.nodePort }] } } };
   }
   return {
     type: 'Kubernetes',
     kubernetes: {
-      envoyDeployment: { replicas: o.settings.replicas, pod: { labels: o.labels } },
+      // Pod labels without the keys Envoy Gateway's Deployment selector owns (else the API server rejects it).
+      envoyDeployment: { replicas: o.settings.replicas, pod: { labels: envoyProxyLabels(o.labels) } },
       envoyService,
     },
   };
@@ -246,15 +251,17 @@ export function envoyGatewayObjects(o: {
   networks: NetworkMap;
 }): EnvoyGatewayRender {
   const envoySvcName = dnsName(['envoy', o.runLabel, o.hopName]);
+  // Service port of the Gateway listener: 80, or what the load balancer in front targets (443 behind a TLS listener).
+  const listenerPort = o.service.port ?? GATEWAY_LISTENER.clusterPort;
   const r = envoyGatewayApiObjects({
     ...o,
     backend: { kind: 'Service', name: o.backend.name, port: o.backend.port },
     // In a cluster the access log goes to the Envoy container's stdout (kubectl logs).
     accessLogPath: '/dev/stdout',
-    listenerPort: GATEWAY_LISTENER.clusterPort,
-    provider: envoyProxyKubernetesProvider({ settings: o.settings, labels: o.labels, envoyServiceName: envoySvcName, service: o.service }),
+    listenerPort,
+    provider: envoyProxyKubernetesProvider({ settings: o.settings, labels: o.labels, envoyServiceName: envoySvcName, service: o.service, listenerPort }),
   });
-  return { objects: r.objects, envoyService: { namespace: ENVOY_GATEWAY_NAMESPACE, name: envoySvcName }, notes: r.notes };
+  return { objects: r.objects, envoyService: { namespace: ENVOY_GATEWAY_NAMESPACE, name: envoySvcName }, gateway: { namespace: o.namespace, name: r.names.gateway }, notes: r.notes };
 }
 
 // --- Local (Envoy Gateway standalone) -------------------------------------------------------------------------

@@ -56,8 +56,27 @@ export function kindWorkers(s: Scenario): KindWorker[] {
   });
 }
 
-export function kindClusterConfig(s: Scenario, o: { nodeImage: string; nodePorts: NodePortUse[] }): KindConfig {
+/** Label the ingress-nginx kind manifest's controller Deployment selects nodes by (nodeSelector ingress-ready=true). */
+export const INGRESS_READY_LABEL = 'ingress-ready';
+
+/** The labels each kind worker gets: its zone, its index in the lab's node plan, and ingress-ready. */
+export function kindWorkerLabels(w: KindWorker): Record<string, string> {
+  return { 'topology.kubernetes.io/zone': `az-${w.az}`, 'exposure-lab.dev/node': String(w.index), [INGRESS_READY_LABEL]: 'true' };
+}
+
+/**
+ * Host ports for every (worker, NodePort): a free port on the worker's loopback address, chosen by the provider
+ * just before the cluster is created, so two kind runs never collide on the host. Without a choice (the example
+ * config) the host port equals the NodePort.
+ */
+export type HostPortPick = (worker: KindWorker, nodePort: number) => number;
+
+export function kindClusterConfig(s: Scenario, o: { nodeImage: string; nodePorts: NodePortUse[]; hostPort?: HostPortPick }): KindConfig {
   const workers = kindWorkers(s);
+  const fixed = o.nodePorts.map((p) => {
+    if (p.nodePort === undefined) throw new Error(`kind needs fixed NodePorts (render with target kind): ${p.service} has none`);
+    return p.nodePort;
+  });
   const kp = s.hops.slice(1).find((h) => clusterRealization(h).by === 'kube-proxy');
   const cfg: KindConfig = {
     kind: 'Cluster',
@@ -69,8 +88,9 @@ export function kindClusterConfig(s: Scenario, o: { nodeImage: string; nodePorts
       ...workers.map((w) => ({
         role: 'worker' as const,
         image: o.nodeImage,
-        labels: { 'topology.kubernetes.io/zone': `az-${w.az}`, 'exposure-lab.dev/node': String(w.index) },
-        extraPortMappings: o.nodePorts.map((p) => ({ containerPort: p.nodePort, hostPort: p.nodePort, listenAddress: w.address, protocol: 'TCP' as const })),
+        // ingress-ready: the ingress-nginx kind manifest schedules its controller only on such nodes.
+        labels: kindWorkerLabels(w),
+        extraPortMappings: fixed.map((nodePort) => ({ containerPort: nodePort, hostPort: o.hostPort ? o.hostPort(w, nodePort) : nodePort, listenAddress: w.address, protocol: 'TCP' as const })),
       })),
     ],
   };

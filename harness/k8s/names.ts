@@ -40,9 +40,17 @@ export function runLabel(runId: string): string {
   return dnsName([runId], 40);
 }
 
-/** The namespace a run's objects live in (cluster providers and the local Envoy Gateway alike). */
+/** Every run's objects live in their own namespace, named after the run (cluster providers and the local
+ * Envoy Gateway alike; the sweep maps it back). */
+export const RUN_NAMESPACE_PREFIX = 'exposure-lab-';
+
 export function runNamespace(runId: string): string {
-  return dnsName(['exposure-lab', runLabel(runId)]);
+  return dnsName([RUN_NAMESPACE_PREFIX + runLabel(runId)]);
+}
+
+/** The run label a run namespace was named after, or null for any other namespace. */
+export function runOfNamespace(namespace: string): string | null {
+  return namespace.startsWith(RUN_NAMESPACE_PREFIX) && namespace.length > RUN_NAMESPACE_PREFIX.length ? namespace.slice(RUN_NAMESPACE_PREFIX.length) : null;
 }
 
 export function runLabels(runId: string, scenario: string, hop?: string): Record<string, string> {

@@ -25,8 +25,19 @@ export function eksNetworks(env: { vpcCidr?: string; cloudfrontCidrs?: string[] 
   return { networks: { vpc: env.vpcCidr ? [env.vpcCidr] : [], cloudfront: env.cloudfrontCidrs ?? [], lattice: [LATTICE_PREFIX] }, missing };
 }
 
+/**
+ * An existing cluster (k3d, minikube, Docker Desktop, a dev cluster): the emulated hops on the host reach the
+ * gateway through a NodePort, so it sees a node, a Docker / VM bridge or a pod address: all private ranges.
+ * "vpc" (and the other trust tokens) therefore means RFC 1918 there, as on kind it means the Docker network.
+ */
+export const PRIVATE_NETWORKS: NetworkMap = {
+  vpc: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+  cloudfront: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+  lattice: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+};
+
 export function defaultNetworks(target: RenderTarget): NetworkMap {
-  return target === 'kind' ? KIND_NETWORKS : eksNetworks({}).networks;
+  return target === 'kind' ? KIND_NETWORKS : target === 'cluster' ? PRIVATE_NETWORKS : eksNetworks({}).networks;
 }
 
 export { expandTrust } from '../catalog/address-plan.ts';

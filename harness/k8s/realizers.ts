@@ -4,10 +4,11 @@
 import type { ClusterRealization, EksRealization } from '../catalog/realization.ts';
 import type { GatewayFacet, Hop } from '../catalog/types.ts';
 import type { NetworkMap } from '../catalog/address-plan.ts';
-import type { K8sObject, Ownership } from './types.ts';
+import type { GatewayPods, K8sObject, Ownership } from './types.ts';
 import type { ServiceShape } from './app.ts';
 import { albIngressAnnotations, clbAnnotations, nlbAnnotations, type Annotated } from './aws-annotations.ts';
-import { ENVOY_GATEWAY_NAMESPACE, envoyGatewayObjects } from './envoy-gateway.ts';
+import { envoyGatewayObjects } from './envoy-gateway.ts';
+import { ENVOY_GATEWAY_NAMESPACE, owningGatewaySelector } from './envoy-gateway-cluster.ts';
 import { INGRESS_NGINX_CONTROLLER_SELECTOR, INGRESS_NGINX_NAMESPACE, ingressNginxObjects } from './ingress-nginx.ts';
 import { dnsName } from './names.ts';
 
@@ -34,7 +35,17 @@ export const OUTSIDE_REALIZERS: Record<OutsideRealizer, { how(inFrontOfNodePort:
 };
 
 /** The load balancer directly in front of the cluster on EKS: from Service annotations, or an ALB Ingress. */
+/** Controllers an EKS realization needs running in the cluster (harness/cluster/controllers.ts says how to find them). */
+export type EksControllerKey = 'aws-load-balancer-controller' | 'aws-gateway-api-controller';
+
 export const CLUSTER_LB_REALIZERS: Record<ClusterLb, {
+  /** Controllers that must run for this load balancer to be created. */
+  controllers(settings: any): EksControllerKey[];
+  /**
+   * A Classic LB from the cloud provider's own service controller: the Service must reach it without a
+   * loadBalancerClass, which the AWS Load Balancer Controller's Service webhook would otherwise set.
+   */
+  classic?: boolean;
   /** Annotations on the front Service (null: the Service is not the load balancer). */
   serviceAnnotations(settings: any, tags: Record<string, string>, aws: { certificateArn?: string }): Annotated | null;
   /** Shape of the Service in front of the first in-cluster hop when the load balancer is not a Service. */
@@ -42,9 +53,13 @@ export const CLUSTER_LB_REALIZERS: Record<ClusterLb, {
   /** An Ingress of class alb in front of the front Service (with a WAF annotation when one is attached). */
   ingressAnnotations?(settings: any, tags: Record<string, string>, aws: { certificateArn?: string; wafAclArn?: string; waf: boolean }): Annotated;
 }> = {
-  'nlb-service': { serviceAnnotations: (s, tags, aws) => nlbAnnotations(s, tags, aws) },
-  'clb-service': { serviceAnnotations: (s, tags, aws) => clbAnnotations(s, tags, aws) },
+  'nlb-service': {
+    controllers: (s) => (s.controller === 'in-tree' ? [] : ['aws-load-balancer-controller']),
+    serviceAnnotations: (s, tags, aws) => nlbAnnotations(s, tags, aws),
+  },
+  'clb-service': { controllers: () => [], classic: true, serviceAnnotations: (s, tags, aws) => clbAnnotations(s, tags, aws) },
   'alb-ingress': {
+    controllers: () => ['aws-load-balancer-controller'],
     serviceAnnotations: () => null,
     // ip targets reach pods directly; instance targets go through a NodePort.
     backendShape: (s, etp) => (s.targetType === 'ip' ? { type: 'ClusterIP' } : { type: 'NodePort', externalTrafficPolicy: etp }),
@@ -56,7 +71,21 @@ export interface GatewayRender {
   objects: Array<{ object: K8sObject; ownership: Ownership }>;
   /** The Service in front of the gateway pods (namespace/name). */
   front: { namespace: string; name: string };
+  /** The gateway's pods: where they run and how to select them (and their Deployment). */
+  pods: Omit<GatewayPods, 'product'>;
   notes: string[];
+}
+
+/** What a cluster must already run for a gateway product (checked before anything is applied). */
+export interface GatewayController {
+  title: string;
+  namespace: string;
+  /** Label selector of the controller's Deployment as its standard install labels it. */
+  deploymentSelector: string;
+  /** CRDs its objects need (plural.group). */
+  crds: string[];
+  /** How to install it on a cluster that lacks it. */
+  install: string;
 }
 
 /** In-cluster gateways: their objects, where their controller lives, and which pin installs it. */
@@ -66,10 +95,7 @@ export const GATEWAY_REALIZERS: Record<GatewayProduct, {
   title: string;
   /** Namespace of the controller and of the gateway pods. */
   namespace: string;
-  /** Label selector of the gateway pods of this run. */
-  podSelector(runSelector: string): string;
-  /** The gateway pods are created for the run (after the manifests are applied), not by the install. */
-  runPods: boolean;
+  controller: GatewayController;
   /** The front Service: its name and what the NodePort list says it is for. */
   front(run: string, hop: string): { namespace: string; name: string; purpose: string };
   render(o: { runLabel: string; namespace: string; hopName: string; settings: any; labels: Record<string, string>; backend: { name: string; port: number }; service: ServiceShape; networks: NetworkMap }): GatewayRender;
@@ -78,27 +104,44 @@ export const GATEWAY_REALIZERS: Record<GatewayProduct, {
     versionsKey: 'envoyGateway',
     title: 'Envoy Gateway',
     namespace: ENVOY_GATEWAY_NAMESPACE,
-    // The Envoy pods carry the run's labels through the EnvoyProxy.
-    podSelector: (runSel) => runSel,
-    // Envoy Gateway creates an Envoy Deployment per Gateway.
-    runPods: true,
+    controller: {
+      title: 'Envoy Gateway',
+      namespace: ENVOY_GATEWAY_NAMESPACE,
+      // The labels of Envoy Gateway's Helm chart / install.yaml Deployment.
+      deploymentSelector: 'control-plane=envoy-gateway',
+      crds: ['gatewayclasses.gateway.networking.k8s.io', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'envoyproxies.gateway.envoyproxy.io', 'clienttrafficpolicies.gateway.envoyproxy.io'],
+      install: 'helm install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.1 -n envoy-gateway-system --create-namespace',
+    },
     front: (run, hop) => ({ namespace: ENVOY_GATEWAY_NAMESPACE, name: dnsName(['envoy', run, hop]), purpose: `${hop} (Envoy Service)` }),
     render: (o) => {
       const r = envoyGatewayObjects(o);
-      return { objects: r.objects.map((object) => ({ object, ownership: 'run' as const })), front: r.envoyService, notes: r.notes };
+      return {
+        objects: r.objects.map((object) => ({ object, ownership: 'run' as const })),
+        front: r.envoyService,
+        // Envoy Gateway creates an Envoy Deployment per Gateway and labels it, its pods and its Service with the
+        // owning Gateway (the run's own labels reach only the pod template and the Service).
+        pods: { namespace: ENVOY_GATEWAY_NAMESPACE, selector: owningGatewaySelector(r.gateway), createdForRun: true, gateway: r.gateway },
+        notes: r.notes,
+      };
     },
   },
   'ingress-nginx': {
     versionsKey: 'ingressNginx',
     title: 'ingress-nginx',
     namespace: INGRESS_NGINX_NAMESPACE,
-    // The controller pods are labeled by its install.
-    podSelector: () => Object.entries(INGRESS_NGINX_CONTROLLER_SELECTOR).map(([k, v]) => `${k}=${v}`).join(','),
-    runPods: false,
+    controller: {
+      title: 'ingress-nginx controller',
+      namespace: INGRESS_NGINX_NAMESPACE,
+      deploymentSelector: Object.entries(INGRESS_NGINX_CONTROLLER_SELECTOR).map(([k, v]) => `${k}=${v}`).join(','),
+      crds: [],
+      install: 'kubectl apply -f the ingress-nginx deploy.yaml of your platform (infra/kind/versions.json names the kind one)',
+    },
     front: (run, hop) => ({ namespace: INGRESS_NGINX_NAMESPACE, name: dnsName(['nginx', run, hop]), purpose: `${hop} (ingress-nginx controller)` }),
     render: (o) => {
       const r = ingressNginxObjects(o);
-      return { objects: r.objects, front: r.controllerService, notes: r.notes };
+      // The controller pods come from its install, labeled by it.
+      const selector = Object.entries(INGRESS_NGINX_CONTROLLER_SELECTOR).map(([k, v]) => `${k}=${v}`).join(',');
+      return { objects: r.objects, front: r.controllerService, pods: { namespace: INGRESS_NGINX_NAMESPACE, selector, createdForRun: false }, notes: r.notes };
     },
   },
 };

@@ -3,7 +3,7 @@
 import type { Scenario, ResolvedHop } from '../scenario/model.ts';
 import { isNetworkToken, type NetworkMap } from '../catalog/address-plan.ts';
 import { gatewayOf } from '../catalog/chain.ts';
-import type { K8sObject, Manifest, ManifestEntry, NodePortUse, Ownership, RenderOptions, Unrealized } from './types.ts';
+import type { FrontRef, GatewayPods, K8sObject, Manifest, ManifestEntry, NodePortUse, Ownership, RenderOptions, Unrealized } from './types.ts';
 import { awsTags, dnsName, runLabel, runLabels, runNamespace } from './names.ts';
 import { appDeployments, serviceObject, type AppService, type ServiceShape } from './app.ts';
 import type { Annotated } from './aws-annotations.ts';
@@ -11,7 +11,10 @@ import { latticeObjects } from './lattice.ts';
 import { defaultNetworks } from './networks.ts';
 import { CLUSTER_LB_REALIZERS, GATEWAY_REALIZERS, OUTSIDE_REALIZERS, clusterRealization, eksRealization, gatewayProduct } from './realizers.ts';
 
-/** First NodePort the kind realization uses; kind maps each to the host (infra/kind cluster config). */
+/**
+ * First NodePort the kind realization uses; kind maps each to a free host port on the worker's loopback address
+ * (infra/kind cluster config), so two kind clusters never compete for one. An existing cluster allocates its own.
+ */
 export const KIND_NODE_PORT_BASE = 30080;
 
 const inCluster = (h: ResolvedHop) => clusterRealization(h).where === 'inside';
@@ -54,8 +57,15 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   // A hop routing by weight to service versions (Lattice): Gateway API objects on EKS, one NodePort per version on kind.
   const versionRouter = chain.find((h) => h.entry.weightedRoutes);
   const etp: 'Cluster' | 'Local' | undefined = kpHop?.settings.externalTrafficPolicy;
-  const kind = opts.target === 'kind';
+  // kind and an existing cluster emulate the AWS hops outside the cluster; only kind fixes NodePorts in advance.
+  const kind = opts.target !== 'eks';
+  const fixedNodePorts = opts.target === 'kind';
   let nextNodePort = KIND_NODE_PORT_BASE;
+  // The Service port a load balancer Service listens on: 443 when it terminates TLS (its ssl-ports annotation
+  // names 443, so the Service must have that port), else 80.
+  const lbPort = lbHop && !kind && lbHop.entry.tls(lbHop.settings) === 'terminate' && clusterLb?.serviceAnnotations(lbHop.settings, {}, {}) ? 443 : 80;
+  let gatewayPods: GatewayPods | undefined;
+  let frontRef: FrontRef | undefined;
 
   add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: labelsFor() } }, 'namespace');
 
@@ -75,15 +85,15 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
   const lbAnn = (): Annotated | null => (lbHop && clusterLb && !kind ? clusterLb.serviceAnnotations(lbHop.settings, tags, { certificateArn: opts.aws?.certificateArn }) : null);
   const frontShape = (purpose: string, service: string, version?: string): ServiceShape => {
     if (kind) {
-      const nodePort = nextNodePort++;
+      const nodePort = fixedNodePorts ? nextNodePort++ : undefined;
       nodePorts.push({ nodePort, service, purpose, version });
-      return { type: 'NodePort', externalTrafficPolicy: etp ?? 'Cluster', nodePort };
+      return { type: 'NodePort', externalTrafficPolicy: etp ?? 'Cluster', ...(nodePort !== undefined ? { nodePort } : {}) };
     }
     const ann = lbAnn();
     if (ann) {
       notes.push(...ann.notes.map((n) => `${lbHop!.name}: ${n}`));
       for (const m of ann.missing) unrealized.push({ hop: lbHop!.name, component: lbHop!.component, reason: m, hint: 'set the variable, or change the scenario' });
-      return { type: 'LoadBalancer', externalTrafficPolicy: etp ?? 'Cluster', annotations: ann.annotations };
+      return { type: 'LoadBalancer', externalTrafficPolicy: etp ?? 'Cluster', annotations: ann.annotations, ...(lbPort !== 80 ? { port: lbPort } : {}) };
     }
     if (lbHop && clusterLb?.backendShape) return clusterLb.backendShape(lbHop.settings, etp ?? 'Cluster');
     if (kpHop?.settings.serviceType === 'NodePort') return { type: 'NodePort', externalTrafficPolicy: etp ?? 'Cluster' };
@@ -126,12 +136,21 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     }
     add(serviceObject({ name: apps[0].name, namespace: ns, selector: apps[0].selector, labels: appLabels, shape: { type: 'ClusterIP' } }), svcHop.name);
     if (!kind) {
-      const l = latticeObjects({ namespace: ns, serviceNetwork: dnsName(['lab', run]), settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends });
+      // The AWS Gateway API Controller maps a Gateway to the service network of the same name (or, run with
+      // ENABLE_SERVICE_NETWORK_OVERRIDE=true, every Gateway to DEFAULT_SERVICE_NETWORK): the provider checks which.
+      const serviceNetwork = opts.aws?.latticeServiceNetwork ?? dnsName(['lab', run]);
+      const l = latticeObjects({ namespace: ns, serviceNetwork, settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends });
       l.objects.forEach((o) => add(o, versionRouter.name));
       notes.push(...l.notes);
       for (const m of l.missing) unrealized.push({ hop: versionRouter.name, component: versionRouter.component, reason: m, hint: 'use listener https or http' });
-      notes.push('the Gateway name is the VPC Lattice service network: the AWS Gateway API Controller must create it (DEFAULT_SERVICE_NETWORK) or it must exist and be associated with the cluster VPC');
-    } else notes.push('kind: Lattice pod-IP targets are realized as one NodePort per version behind the emulated Lattice');
+      notes.push(
+        opts.aws?.latticeServiceNetwork
+          ? `the Gateway is named after the VPC Lattice service network ${serviceNetwork} (EXPOSURE_LAB_LATTICE_SERVICE_NETWORK), which must exist and be associated with the cluster VPC`
+          : `the Gateway ${serviceNetwork} maps to the controller's DEFAULT_SERVICE_NETWORK only when it runs with ENABLE_SERVICE_NETWORK_OVERRIDE=true; otherwise set EXPOSURE_LAB_LATTICE_SERVICE_NETWORK`,
+      );
+      const route = l.objects.find((o) => o.kind === 'HTTPRoute')!;
+      frontRef = { via: 'lattice-route', namespace: ns, name: route.metadata.name, port: versionRouter.entry.tls(versionRouter.settings) === 'terminate' ? 443 : 80, createdBy: 'run' };
+    } else notes.push(`${opts.target}: Lattice pod-IP targets are realized as one NodePort per version behind the emulated Lattice`);
   } else if (gwHop) {
     for (const a of apps) add(serviceObject({ name: a.name, namespace: ns, selector: a.selector, labels: appLabels, shape: { type: 'ClusterIP' } }), svcHop.name);
     const backend = { name: apps[0].name, port: 80 };
@@ -142,12 +161,16 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     r.objects.forEach((o) => add(o.object, gwHop.name, o.ownership));
     notes.push(...r.notes);
     front = r.front;
+    gatewayPods = { product: gatewayProduct(gwHop), ...r.pods };
+    frontRef = { via: shape.type === 'LoadBalancer' ? 'service-lb' : shape.type === 'NodePort' ? 'node-port' : 'none', namespace: r.front.namespace, name: r.front.name, port: shape.port ?? 80, createdBy: r.pods.createdForRun ? 'envoy-gateway' : 'run' };
   } else {
     for (const a of apps) {
       const shape = frontShape(`${a.name} Service`, `${ns}/${a.name}`);
       add(serviceObject({ name: a.name, namespace: ns, selector: a.selector, labels: appLabels, shape }), lbHop?.name ?? svcHop.name);
     }
     front = { namespace: ns, name: apps[0].name };
+    const shape0 = (entries.find((e) => e.object.kind === 'Service' && e.object.metadata.name === apps[0].name)!.object.spec as { type: string; ports: Array<{ port: number }> });
+    frontRef = { via: shape0.type === 'LoadBalancer' ? 'service-lb' : shape0.type === 'NodePort' ? 'node-port' : 'none', namespace: ns, name: apps[0].name, port: shape0.ports[0].port, createdBy: 'run' };
     if (!kind && !lbHop && kpHop?.settings.serviceType !== 'NodePort')
       unrealized.push({
         hop: svcHop.name,
@@ -165,11 +188,13 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     const ann = clusterLb.ingressAnnotations(lbHop.settings, tags, { certificateArn: opts.aws?.certificateArn, wafAclArn: opts.aws?.wafAclArn, waf });
     notes.push(...ann.notes.map((n) => `${lbHop.name}: ${n}`));
     for (const m of ann.missing) unrealized.push({ hop: lbHop.name, component: lbHop.component, reason: m, hint: 'set the variable, or change the scenario' });
+    const ingressName = dnsName(['alb', run, lbHop.name]);
+    frontRef = { via: 'ingress-lb', namespace: front.namespace, name: ingressName, port: lbHop.entry.tls(lbHop.settings) === 'terminate' ? 443 : 80, createdBy: 'run' };
     add(
       {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name: dnsName(['alb', run, lbHop.name]), namespace: front.namespace, labels: labelsFor(lbHop.name), annotations: ann.annotations },
+        metadata: { name: ingressName, namespace: front.namespace, labels: labelsFor(lbHop.name), annotations: ann.annotations },
         spec: {
           ingressClassName: 'alb',
           rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: front.name, port: { number: 80 } } } }] } }],
@@ -178,9 +203,21 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
       lbHop.name,
     );
   }
-  if (kind) notes.push('kind: traffic enters the nodes through Docker port mappings, so the L4 source a node sees is the Docker gateway, not the client; client IP is recoverable only from PROXY headers or HTTP headers');
+  if (opts.target === 'kind') notes.push('kind: traffic enters the nodes through Docker port mappings, so the L4 source a node sees is the Docker gateway, not the client; client IP is recoverable only from PROXY headers or HTTP headers');
+  if (opts.target === 'cluster') notes.push('cluster: the emulated hops reach the nodes through their NodePorts from this machine, so the L4 source a node sees is this machine (or a NAT in between), not the client; client IP is recoverable only from PROXY headers or HTTP headers');
 
-  return { runId: opts.runId, target: opts.target, namespace: ns, entries, nodePorts, outside, unrealized, notes };
+  return {
+    runId: opts.runId,
+    target: opts.target,
+    namespace: ns,
+    entries,
+    nodePorts,
+    outside,
+    unrealized,
+    notes,
+    ...(gatewayPods ? { gatewayPods } : {}),
+    front: frontRef ?? { via: 'none', namespace: ns, name: apps[0].name, port: 80, createdBy: 'run' },
+  };
 }
 
 /** Why the lab does not create this hop on EKS (the catalog's eks realization says so). */

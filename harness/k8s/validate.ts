@@ -87,7 +87,7 @@ export function validateManifest(m: Manifest): string[] {
     seen.add(k);
     for (const p of validateObject(e.object, { requireRunLabel: e.ownership === 'run' })) out.push(`${objectKey(e.object)}: ${p}`);
   }
-  const ports = m.nodePorts.map((p) => p.nodePort);
+  const ports = m.nodePorts.map((p) => p.nodePort).filter((p): p is number => p !== undefined);
   if (new Set(ports).size !== ports.length) out.push('a NodePort is used twice');
   for (const p of ports) if (p < 30000 || p > 32767) out.push(`NodePort ${p} is outside the default range 30000-32767`);
   return out;

@@ -6,7 +6,8 @@ import type { LoadTarget } from '../load/types.ts';
 
 export interface ProbeRequest {
   target: LoadTarget;
-  source: string;
+  /** Source address to bind (127.x); unset or empty: the operating system picks it. */
+  source?: string;
   path?: string;
   headers?: Array<[string, string]>;
   /** Bytes written before the HTTP request (e.g. a forged PROXY header). */
@@ -34,13 +35,14 @@ export function probe(req: ProbeRequest): Promise<ProbeResponse> {
       sock.destroy();
       resolve(r);
     };
-    const opts = { host: req.target.host, port: req.target.port, localAddress: req.source };
+    const opts = { host: req.target.host, port: req.target.port, localAddress: req.source || undefined };
     const sock: net.Socket = req.target.tls
       ? tls.connect({ ...opts, servername: req.target.tls.servername, rejectUnauthorized: false }, () => send())
       : net.connect(opts, () => send());
     const timer = setTimeout(() => finish({ status: null, headers: {}, body: '', error: `no response within ${timeoutMs} ms` }), timeoutMs);
     const send = () => {
-      const lines = [`GET ${req.path ?? '/echo'} HTTP/1.1`, `host: ${req.target.hostHeader ?? 'app.example'}`, 'x-lab-echo: json', 'connection: close'];
+      // The entry's own path (an API Gateway stage's invoke path on LocalStack): the echo answers JSON for x-lab-echo.
+      const lines = [`GET ${req.path ?? req.target.path ?? '/'} HTTP/1.1`, `host: ${req.target.hostHeader ?? 'app.example'}`, 'x-lab-echo: json', 'connection: close'];
       for (const [k, v] of req.headers ?? []) lines.push(`${k}: ${v}`);
       const head = Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1');
       sock.write(req.preamble ? Buffer.concat([req.preamble, head]) : head);

@@ -1,9 +1,11 @@
-// Provider lookup by name: the realizers (local, kind, eks) and the simulator (model). kind and eks check their
-// tools and credentials in available() and say what is missing; local needs loopback aliases; model needs nothing.
+// Provider lookup by name: the realizers (local, kind, cluster, eks) and the simulator (model). kind, cluster
+// and eks check their tools, kubeconfig and credentials in available() and say what is missing (and what a
+// scenario needs in the cluster before anything is applied); local needs loopback aliases; model needs nothing.
 import { PROVIDER_NAMES, type Provider } from './types.ts';
 import { localProvider } from './local/index.ts';
 import { modelProvider } from './model/index.ts';
 import { kindProvider } from './kind/index.ts';
+import { clusterProvider } from './cluster/index.ts';
 import { eksProvider } from './eks/index.ts';
 import { UserError } from '../lib/errors.ts';
 
@@ -13,6 +15,8 @@ export function getProvider(name: string): Provider {
       return localProvider;
     case 'kind':
       return kindProvider;
+    case 'cluster':
+      return clusterProvider;
     case 'eks':
       return eksProvider;
     case 'model':

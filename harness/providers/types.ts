@@ -1,4 +1,4 @@
-// The two shapes a provider takes. Realizers (local, kind, eks, and the coming cluster provider) turn a
+// The two shapes a provider takes. Realizers (local, kind, cluster, eks) turn a
 // scenario into something real that a load driver then drives; a simulator (model) computes the run itself.
 // runBench takes one path for each.
 import type { EmulationRecord, HopRealization } from '../result/types.ts';
@@ -7,7 +7,7 @@ import type { Scenario } from '../scenario/model.ts';
 import type { CalibrationRecord } from '../result/calibration.ts';
 import type { PathDelayPlan } from '../load/path-delay.ts';
 
-export const PROVIDER_NAMES = ['local', 'kind', 'eks', 'model'] as const;
+export const PROVIDER_NAMES = ['local', 'kind', 'cluster', 'eks', 'model'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export type Availability = { ok: true } | { ok: false; reason: string; hint: string };

@@ -241,7 +241,7 @@ export const RunResultSchema = z
   .object({
     schemaVersion: z.number().int().meta(d(`Version of this format (currently ${RESULT_SCHEMA_VERSION}); bumped only on breaking changes.`)),
     scenario: z.string().min(1).meta(d('Scenario name (metadata.name of the scenario file).')),
-    provider: z.enum(['local', 'kind', 'eks', 'model']).meta(d('Realization: local (loopback processes), kind, eks, model (computed).')),
+    provider: z.enum(['local', 'kind', 'cluster', 'eks', 'model']).meta(d('Realization: local (loopback processes), kind, cluster (an existing cluster from a kubeconfig context), eks, model (computed).')),
     meta: z
       .object({
         labVersion: z.string().meta(d('exposure-lab version (package.json).')),
@@ -251,7 +251,7 @@ export const RunResultSchema = z
         startedAt: z.string().meta(d('Run start, ISO 8601 UTC.')),
         endedAt: z.string().meta(d('Run end, ISO 8601 UTC.')),
         host: z.object({ hostname: z.string().meta(d('Host name.')), platform: z.string().meta(d('OS and architecture.')), cpus: z.number().meta(d('Logical CPUs (count).')), node: z.string().meta(d('Node.js version.')) }).meta(d('Machine the lab ran on.')),
-        tools: z.record(z.string(), z.string()).meta(d('Tool and data-plane versions used, e.g. {"nginx": "1.22.1"}.')),
+        tools: z.record(z.string(), z.string()).meta(d('Tool and data-plane versions used, e.g. {"nginx": "1.22.1"}; on kind, cluster and eks also which cluster ran (context and API server), its Kubernetes version and each controller with its version and image, e.g. {"kubernetes": "v1.36.3", "Envoy Gateway": "v1.9.1 (docker.io/envoyproxy/gateway:v1.9.1)"}.')),
         settings: z.record(z.string(), z.unknown()).meta(d('Run settings: rate, durationS, warmupS, driver, injectLatency, seed, connectionMode, notes.')),
         interrupted: z.boolean().meta(d('True when the run was stopped early; figures cover what completed.')),
       })

@@ -262,7 +262,7 @@ export interface CostLine {
 export interface RunResult {
   schemaVersion: number;
   scenario: string;
-  provider: 'local' | 'kind' | 'eks' | 'model';
+  provider: 'local' | 'kind' | 'cluster' | 'eks' | 'model';
   meta: {
     labVersion: string;
     gitRevision: string | null;

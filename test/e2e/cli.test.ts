@@ -60,6 +60,20 @@ describe('exposure-lab CLI: help and bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--rate must be a number');
   });
+
+  it('the cluster provider refuses a kubeconfig whose API server is off loopback, before touching it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-kubeconfig-'));
+    const file = join(dir, 'config');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: Config\ncurrent-context: dev\nclusters: [{ name: dev, cluster: { server: "https://10.20.30.40:6443" } }]\nusers: [{ name: u, user: { token: t } }]\ncontexts: [{ name: dev, context: { cluster: dev, user: u } }]\n',
+    );
+    const r = spawnSync(process.execPath, [BIN, 'bench', 'direct', '--provider', 'cluster'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUBECONFIG: file, EXPOSURE_LAB_ALLOW_REMOTE: '' } });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/provider cluster cannot run here: refusing to use the API server of kubeconfig context "dev" at 10\.20\.30\.40/);
+    expect(r.stderr).toMatch(/hint: .*EXPOSURE_LAB_ALLOW_REMOTE=1/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe('exposure-lab CLI: the commands that start no traffic', () => {
@@ -143,6 +157,13 @@ describe('exposure-lab CLI: the commands that start no traffic', () => {
     expect(r.stdout).toContain('kind: Service');
     expect(r.stdout).toMatch(/service\.beta\.kubernetes\.io\/aws-load-balancer-nlb-target-type: instance/);
     expect(r.stdout).toContain('exposure-lab.dev/run-id: preview');
+  });
+
+  it('manifests for an existing cluster leave the NodePorts to its API server', () => {
+    const r = lab(['manifests', 'public-nlb', '--target', 'cluster']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('type: NodePort');
+    expect(r.stdout).not.toContain('nodePort:');
   });
 
   it('the model provider writes the same result.json, every figure modeled', () => {

@@ -36,6 +36,17 @@ describe('builtin driver runs', () => {
     expect(decodeHistogram(out.histogram).totalCount).toBe(400);
   });
 
+  it('with no source addresses (a run from outside the lab, e.g. against EKS) the operating system picks the source', async () => {
+    const before = new Map(server.remoteAddresses);
+    const out = await runBuiltinLoad(basePlan(server.host, server.port, [], { executor: { kind: 'constant-arrival-rate', rate: 50, durationS: 1 }, warmupS: 0 }));
+    expect(out.requests).toBe(50);
+    expect(out.errors).toBe(0);
+    // The kernel picked the source (127.0.0.1 toward loopback): none of the test's 127.x sources was bound.
+    const fresh = [...server.remoteAddresses].filter(([a, n]) => n > (before.get(a) ?? 0)).map(([a]) => a);
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const a of fresh) expect(sources).not.toContain(a);
+  });
+
   it('measures from the intended send time: one 300 ms stall shows in the tail of every queued request', async () => {
     // Request 200 of this run: 100 warm-up requests, then 0.5 s into the measured window, whatever the start-up time.
     stallAt = served + 200;

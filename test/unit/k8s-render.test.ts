@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioOrThrow, scenarioNames } from '../../harness/scenario/resolve.ts';
 import { renderScenario } from '../../harness/k8s/render.ts';
+import { SWEPT_KINDS } from '../../harness/cluster/sweep.ts';
 import { validateManifest } from '../../harness/k8s/validate.ts';
 import { manifestYaml } from '../../harness/k8s/yaml.ts';
 import { eksNetworks } from '../../harness/k8s/networks.ts';
@@ -27,14 +28,17 @@ const SVC = 'service.beta.kubernetes.io/';
 
 describe('k8s manifests for every scenario', () => {
   for (const name of scenarioNames()) {
-    for (const target of ['kind', 'eks'] as const) {
+    for (const target of ['kind', 'cluster', 'eks'] as const) {
       it(`${name} on ${target}: every object validates and carries the run label`, () => {
         const m = render(name, target);
         expect(validateManifest(m)).toEqual([]);
         for (const e of m.entries) if (e.ownership === 'run') expect(e.object.metadata.labels?.[LABELS.runId]).toBe(RUN);
         expect(objs(m, 'Deployment').length).toBeGreaterThan(0);
-        if (target === 'kind') expect(m.nodePorts.length).toBeGreaterThan(0);
-        else expect(m.nodePorts).toEqual([]);
+        if (target === 'kind') expect(m.nodePorts.every((p) => p.nodePort! >= 30080)).toBe(true);
+        // An existing cluster allocates NodePorts itself (two runs never ask for the same one).
+        if (target === 'cluster') expect(m.nodePorts.length && m.nodePorts.every((p) => p.nodePort === undefined)).toBe(true);
+        if (target === 'cluster') expect(JSON.stringify(m.entries)).not.toMatch(/"nodePort"/);
+        if (target === 'eks') expect(m.nodePorts).toEqual([]);
       });
     }
   }
@@ -178,6 +182,60 @@ describe('k8s manifests: what each setting turns into', () => {
   });
 });
 
+describe('k8s manifests: what Envoy Gateway and the AWS controllers need (defects found on a real API server)', () => {
+  const EG_OWNED = ['app.kubernetes.io/name', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'gateway.envoyproxy.io/owning-gateway-name', 'gateway.envoyproxy.io/owning-gateway-namespace', 'gateway.envoyproxy.io/owning-gatewayclass'];
+  for (const name of scenarioNames())
+    for (const target of ['kind', 'cluster', 'eks'] as const) {
+      const m = render(name, target);
+      const ep = objs(m, 'EnvoyProxy')[0] as any;
+      if (!ep) continue;
+      it(`${name} on ${target}: EnvoyProxy labels its pods and Service with the run, never with a key Envoy Gateway's selector owns`, () => {
+        const k = ep.spec.provider.kubernetes;
+        for (const labels of [k.envoyDeployment.pod.labels, k.envoyService.labels]) {
+          expect(labels[LABELS.runId]).toBe(RUN);
+          for (const key of EG_OWNED) expect(labels, key).not.toHaveProperty(key);
+        }
+        // The provider finds the Envoy pods by the owning-gateway labels Envoy Gateway puts on them.
+        const gw = one(m, 'Gateway');
+        expect(m.gatewayPods).toMatchObject({ namespace: 'envoy-gateway-system', createdForRun: true, gateway: { namespace: m.namespace, name: gw.metadata.name } });
+        expect(m.gatewayPods!.selector).toBe(`gateway.envoyproxy.io/owning-gateway-namespace=${m.namespace},gateway.envoyproxy.io/owning-gateway-name=${gw.metadata.name}`);
+      });
+    }
+
+  it('public-nlb-tls on eks: the NLB TLS listener targets Service port 443, and the Envoy Service has that port (ssl-ports 443)', () => {
+    const m = render('public-nlb-tls', 'eks');
+    const ep = one(m, 'EnvoyProxy');
+    expect(ann(ep, SVC + 'aws-load-balancer-ssl-ports')).toBe('443');
+    // Envoy Gateway gives the Envoy Service one port per Gateway listener port.
+    expect(one(m, 'Gateway').spec.listeners.map((l: any) => l.port)).toEqual([443]);
+    expect(m.front).toMatchObject({ via: 'service-lb', port: 443, createdBy: 'envoy-gateway' });
+    // Plain NLBs keep port 80.
+    expect(one(render('public-nlb', 'eks'), 'Gateway').spec.listeners[0].port).toBe(80);
+  });
+
+  it('an ALB with its default HTTPS listener and no certificate ARN is refused up front (not a note, then a timeout)', () => {
+    const s = loadScenarioOrThrow('alb-ingress-gateway');
+    const m = renderScenario(s, { runId: RUN, target: 'eks', echoImage: IMAGE, networks: EKS_NET });
+    expect(m.unrealized.map((u) => [u.component, u.reason])).toEqual([['alb', expect.stringMatching(/certificate ARN.*EXPOSURE_LAB_CERT_ARN/)]]);
+    expect(render('alb-ingress-gateway', 'eks').unrealized).toEqual([]);
+  });
+
+  it('Lattice: the Gateway is named after the service network the user names', () => {
+    const s = loadScenarioOrThrow('lattice-gateway-api');
+    const m = renderScenario(s, { runId: RUN, target: 'eks', echoImage: IMAGE, networks: EKS_NET, aws: { latticeServiceNetwork: 'team-net' } });
+    expect(one(m, 'Gateway').metadata.name).toBe('team-net');
+    expect(m.front).toMatchObject({ via: 'lattice-route', namespace: m.namespace, port: 443 });
+  });
+
+  it('where the client enters: the Service, Ingress, route or NodePort each target names', () => {
+    expect(render('public-nlb', 'eks').front).toMatchObject({ via: 'service-lb', namespace: 'envoy-gateway-system', name: 'envoy-mabc123-4242-envoy', port: 80 });
+    expect(render('alb-ingress-gateway', 'eks').front).toMatchObject({ via: 'ingress-lb', port: 443 });
+    expect(render('clb-per-service', 'eks').front).toMatchObject({ via: 'service-lb', name: 'app' });
+    expect(render('nodeport', 'eks').front).toMatchObject({ via: 'node-port', name: 'app', port: 80 });
+    expect(render('public-nlb', 'cluster').front).toMatchObject({ via: 'node-port', namespace: 'envoy-gateway-system' });
+  });
+});
+
 describe('k8s manifests: snapshots for review', () => {
   for (const [name, target] of [
     ['public-nlb-proxy-protocol', 'eks'],
@@ -188,4 +246,13 @@ describe('k8s manifests: snapshots for review', () => {
       await expect(manifestYaml(render(name, target))).toMatchFileSnapshot(`__snapshots__/k8s-${name}.${target}.yaml`);
     });
   }
+});
+
+describe('the leak sweep knows every kind the lab creates', () => {
+  it('every kind any scenario renders for any target is swept', () => {
+    const swept = new Set(SWEPT_KINDS.map((k) => `${k.apiVersion}/${k.kind}`));
+    for (const name of scenarioNames())
+      for (const target of ['kind', 'cluster', 'eks'] as const)
+        for (const e of render(name, target).entries) if (e.ownership === 'run') expect(swept, `${name} ${target}: ${e.object.kind}`).toContain(`${e.object.apiVersion}/${e.object.kind}`);
+  });
 });

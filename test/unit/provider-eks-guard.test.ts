@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertTargetAllowed, isLoopbackTarget, RemoteTargetRefused } from '../../harness/providers/eks/guard.ts';
+import { assertTargetAllowed, isLoopbackTarget, RemoteTargetRefused } from '../../harness/cluster/guard.ts';
 import { credentialSource, diagnoseEks } from '../../harness/providers/eks/available.ts';
 import { eksRenderInputs } from '../../harness/providers/eks/index.ts';
 
 describe('eks loopback guard', () => {
   it('allows literal loopback targets only', () => {
-    for (const h of ['127.0.0.1', '127.22.1.3', '127.255.255.254', '::1']) expect(isLoopbackTarget(h)).toBe(true);
+    for (const h of ['127.0.0.1', '127.22.1.3', '127.255.255.254', '::1', 'localhost']) expect(isLoopbackTarget(h)).toBe(true);
     for (const h of ['k8s-lab-abc.elb.eu-west-1.amazonaws.com', '10.0.1.5', '128.0.0.1', 'localhost.evil.com', '127.0.0.1.nip.io', '1270.0.0.1']) expect(isLoopbackTarget(h)).toBe(false);
   });
   it('refuses a load balancer hostname unless EXPOSURE_LAB_ALLOW_REMOTE=1', () => {
@@ -33,16 +33,16 @@ describe('eks availability (no AWS call is made)', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
-  it('lists every missing piece with what to do', () => {
-    const r = diagnoseEks({ context: null, credentials: null, lbController: null });
+  it('lists every missing piece with what to do (what a scenario needs in the cluster is the preflight\'s)', () => {
+    const r = diagnoseEks({ context: null, credentials: null });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.reason).toMatch(/kubeconfig context.*AWS credentials/);
       expect(r.hint).toMatch(/update-kubeconfig.*AWS_PROFILE/);
     }
-    const c = diagnoseEks({ context: 'arn:aws:eks:eu-west-1:1:cluster/lab', credentials: 'environment', lbController: false });
-    expect(!c.ok && c.reason).toMatch(/Load Balancer Controller/);
-    expect(diagnoseEks({ context: 'lab', credentials: 'environment', lbController: true })).toEqual({ ok: true });
+    const c = diagnoseEks({ context: 'arn:aws:eks:eu-west-1:1:cluster/lab', credentials: 'environment', apiError: 'not asked: the API server x is not on loopback' });
+    expect(!c.ok && c.reason).toMatch(/API server of context arn:aws:eks.*not on loopback/);
+    expect(diagnoseEks({ context: 'lab', credentials: 'environment' })).toEqual({ ok: true });
   });
   it('render inputs come from EXPOSURE_LAB_* variables', () => {
     const i = eksRenderInputs({ EXPOSURE_LAB_VPC_CIDR: '10.1.0.0/16', EXPOSURE_LAB_CLOUDFRONT_CIDRS: '130.176.0.0/17, 64.252.64.0/18', EXPOSURE_LAB_CERT_ARN: 'arn:aws:acm:x' });
@@ -50,6 +50,7 @@ describe('eks availability (no AWS call is made)', () => {
     expect(i.networks.cloudfront).toEqual(['130.176.0.0/17', '64.252.64.0/18']);
     expect(i.networks.lattice).toEqual(['169.254.171.0/24']);
     expect(i.aws.certificateArn).toBe('arn:aws:acm:x');
+    expect(eksRenderInputs({ EXPOSURE_LAB_LATTICE_SERVICE_NETWORK: 'lab-net' }).aws.latticeServiceNetwork).toBe('lab-net');
   });
 });
 

@@ -70,3 +70,23 @@ describe('provisioning step runner (fake steps: kind is not installed here)', ()
     expect(ctx.events).toEqual(['run a', 'undo abort', 'undo a']);
   });
 });
+
+describe('step runner lines (what a user sees on failure and Ctrl-C)', () => {
+  it('every step says ok or FAILED, and every undo says undo ok or undo FAILED, in reverse', async () => {
+    const lines: string[] = [];
+    const ctx: Ctx = { events: [] };
+    await runSteps([step('a'), step('b', { undoFails: true }), step('c', { fail: true })], ctx, { log: (l) => lines.push(l) }).catch(() => {});
+    expect(lines.map((l) => l.replace(/ \(\d+\.\d s\)/, ''))).toEqual([
+      'step: a',
+      'ok: a',
+      'step: b',
+      'ok: b',
+      'step: c',
+      'FAILED: c: c broke',
+      'undo: b',
+      'undo FAILED: b: cannot undo b',
+      'undo: a',
+      'undo ok: a',
+    ]);
+  });
+});

@@ -86,7 +86,7 @@ describe('a bad manifest', () => {
       s
         .replace('    version: 0.8.0\n', '    version: 0.8\n')
         .replace('    source: { type: debian, package: wrk }', '    source: { type: debain, package: wrk }')
-        .replace('    install: on-demand\n    targets: [kind]\n    providers: [kind]\n', '    install: sometimes\n    targets: [kind]\n    providers: [kind]\n'),
+        .replace('    version: 0.33.0\n    install: on-demand\n', '    version: 0.33.0\n    install: sometimes\n'),
     );
     const fields = r.diagnostics.map((d) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['tools.kwok.version', 'tools.wrk.source.type', 'tools.kind.install']));

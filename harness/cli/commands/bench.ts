@@ -20,7 +20,7 @@ stops the load, tears down every process (and the namespace) and still writes th
 EXPOSURE_LAB_EMULATION=loopback|netns forces one realization (default auto).
 
 Options (defaults in brackets):
-  --provider <local|kind|eks|model>   where to realize it [${BENCH_DEFAULTS.provider}]
+  --provider <local|kind|cluster|eks|model>   where to realize it [${BENCH_DEFAULTS.provider}]
   --rate <req/s>                      target arrival rate [${BENCH_DEFAULTS.rate}]
   --duration <s>                      measured duration, after warm-up [${BENCH_DEFAULTS.durationS}]
   --warmup <s>                        warm-up excluded from results [${BENCH_DEFAULTS.warmupS}]

@@ -21,7 +21,7 @@ million requests, features), the charts, and findings derived from the data. The
 on stdout. Ctrl-C stops the current run and still writes what completed.
 
 Options (defaults in brackets):
-  --provider <local|kind|eks|model>   where to realize the scenarios [${BENCH_DEFAULTS.provider}]
+  --provider <local|kind|cluster|eks|model>   where to realize the scenarios [${BENCH_DEFAULTS.provider}]
   --rate <req/s>                      target arrival rate of every run [${BENCH_DEFAULTS.rate}]
   --duration <s>                      measured duration of every run [${BENCH_DEFAULTS.durationS}]
   --warmup <s>                        warm-up excluded from results [${BENCH_DEFAULTS.warmupS}]

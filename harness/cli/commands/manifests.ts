@@ -8,16 +8,16 @@ import { validateManifest } from '../../k8s/validate.ts';
 
 export const manifests: Command = {
   name: 'manifests',
-  summary: 'print the Kubernetes objects that realize a scenario on kind or EKS (validated, nothing applied)',
-  help: `Usage: exposure-lab manifests <scenario|file> [--target kind|eks] [--run-id id] [--echo-image image]
+  summary: 'print the Kubernetes objects that realize a scenario on kind, an existing cluster or EKS (validated, nothing applied)',
+  help: `Usage: exposure-lab manifests <scenario|file> [--target kind|cluster|eks] [--run-id id] [--echo-image image]
 
-Renders the objects the kind / eks providers apply (app Deployments and Services, the gateway's
+Renders the objects the kind / cluster / eks providers apply (app Deployments and Services, the gateway's
 Gateway API / Envoy Gateway / ingress-nginx objects, Service annotations for the AWS Load Balancer
 Controller or the in-tree provider, Lattice routes), validates them against their schemas, and prints
 them as YAML. Hops the target cannot realize are listed as comments with what would realize them.
 
 Options (defaults in brackets):
-  --target <kind|eks>     where the objects would be applied [kind]
+  --target <kind|cluster|eks>  where the objects would be applied [kind] (cluster: NodePorts left to the API server)
   --run-id <id>           run id used in names and the exposure-lab.dev/run-id label [preview]
   --echo-image <image>    image of the lab's echo application [exposure-lab/lab:0.1.0]
 
@@ -30,7 +30,7 @@ Example: exposure-lab manifests public-nlb --target eks > public-nlb.yaml`,
     });
     if (!positionals[0]) throw new UserError('manifests: which scenario?', 'exposure-lab manifests public-nlb');
     const target = values.target ?? 'kind';
-    if (target !== 'kind' && target !== 'eks') throw new UserError(`manifests: unknown target "${target}"`, 'use --target kind or --target eks');
+    if (target !== 'kind' && target !== 'cluster' && target !== 'eks') throw new UserError(`manifests: unknown target "${target}"`, 'use --target kind, cluster or eks');
     const scenario = loadScenarioOrThrow(positionals[0]);
     const m = renderScenario(scenario, { runId: values['run-id'] ?? 'preview', target, echoImage: values['echo-image'] ?? 'exposure-lab/lab:0.1.0' });
     const problems = validateManifest(m);

@@ -41,7 +41,7 @@ export class Connection {
   ) {
     this.source = source;
     this.parser = new ResponseParser(wantedHeaders);
-    const base = { host: target.host, port: target.port, localAddress: source };
+    const base = { host: target.host, port: target.port, localAddress: source || undefined };
     this.socket = target.tls
       ? tls.connect({ ...base, servername: target.tls.servername ?? (net.isIP(target.host) ? undefined : target.host), rejectUnauthorized: false })
       : net.connect(base);

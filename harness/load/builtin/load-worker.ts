@@ -179,7 +179,8 @@ export class LoadWorker {
 
   private dispatch(i: number, intended: number, then?: () => void): void {
     const p = this.plan;
-    const source = p.sources[Math.floor(i / p.requestsPerSource) % p.sources.length];
+    // '' = no source binding: the OS picks the address (an empty source list).
+    const source = p.sources.length ? p.sources[Math.floor(i / p.requestsPerSource) % p.sources.length] : '';
     const req: Pending = { intended, measured: intended >= this.warmupMs && intended < this.endMs, source, then };
     const conn = this.queue.length > this.queueHead ? null : this.acquire(source);
     if (conn) this.send(conn, req);

@@ -1,5 +1,6 @@
-// Whether this machine can run the eks provider: a kubeconfig context, AWS credentials (looked for, never
-// used to call AWS here), and the AWS Load Balancer Controller in the cluster.
+// Whether this machine can run the eks provider at all: a kubeconfig context, AWS credentials (looked for,
+// never used to call AWS here), and an API server that answers. What a scenario needs in the cluster
+// (controllers, CRDs, inputs) is checked per scenario before anything is applied (harness/cluster/preflight.ts).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +11,8 @@ export interface EksFacts {
   contextError?: string;
   /** Where credentials would come from, or null when none is configured. */
   credentials: string | null;
-  /** null when not checked (no context), true/false when the controller Deployment was looked up. */
-  lbController: boolean | null;
-  lbControllerError?: string;
+  /** Why the API server of the context was not asked or did not answer (unset: it answered). */
+  apiError?: string;
 }
 
 /** Finds a credential source the AWS SDK would use, without reading secrets or calling AWS. */
@@ -38,9 +38,9 @@ export function diagnoseEks(f: EksFacts): { ok: true } | { ok: false; reason: st
     reasons.push('no AWS credentials configured (env vars, web identity, or ~/.aws)');
     hints.push('export AWS_PROFILE=<profile> or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
   }
-  if (f.lbController === false) {
-    reasons.push(`the AWS Load Balancer Controller is not running in the cluster${f.lbControllerError ? ` (${f.lbControllerError})` : ''}`);
-    hints.push('install it (helm chart eks/aws-load-balancer-controller in kube-system) with an IAM role for its service account');
+  if (f.context && f.apiError) {
+    reasons.push(`the API server of context ${f.context} cannot be used: ${f.apiError}`);
+    hints.push(`kubectl --context ${f.context} version`);
   }
   if (!reasons.length) return { ok: true };
   return { ok: false, reason: reasons.join('; '), hint: hints.join('; ') };
