@@ -2,6 +2,7 @@
 // the cluster and what these manifests cannot realize. Pure: no cluster, no files.
 import type { Scenario, ResolvedHop } from '../scenario/model.ts';
 import { isNetworkToken, type NetworkMap } from '../catalog/address-plan.ts';
+import { sdkRealizerOf } from '../catalog/realization.ts';
 import { gatewayOf } from '../catalog/chain.ts';
 import type { K8sObject, Manifest, ManifestEntry, NodePortUse, Ownership, RenderOptions, Unrealized } from './types.ts';
 import { awsTags, dnsName, runLabel, runLabels } from './names.ts';
@@ -68,7 +69,8 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     if (kind) {
       const c = clusterRealization(h);
       if (c.where === 'outside') outside.push({ hop: h.name, component: h.component, how: OUTSIDE_REALIZERS[c.by].how(h === lbHop) });
-    } else unrealized.push({ hop: h.name, component: h.component, ...notCreated(h) });
+    } else if (sdkRealizerOf(e)) outside.push({ hop: h.name, component: h.component, how: `created by the lab with the AWS SDK (${sdkRealizerOf(e)}, harness/aws)` });
+    else unrealized.push({ hop: h.name, component: h.component, ...notCreated(h) });
   }
 
   // The Service shape in front of the first in-cluster hop.
@@ -187,6 +189,6 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
 function notCreated(h: ResolvedHop): { reason: string; hint: string } {
   const e = eksRealization(h);
   if (e.by === 'not-created') return { reason: e.reason, hint: e.hint };
-  if ('elsewhere' in e) return e.elsewhere;
+  if ('elsewhere' in e && 'reason' in e.elsewhere) return e.elsewhere;
   return { reason: `${h.component} outside the cluster is not realized on EKS`, hint: 'change the scenario' };
 }
