@@ -209,7 +209,9 @@ export async function listLabResources(clients: AwsClients, o: { runId?: string;
       c.add('dns-record', r.name, tags, 'service listing', { zone: r.zoneId });
     }
   });
-  return [...c.items.values()].sort((a, b) => DELETE_RANK[a.kind] - DELETE_RANK[b.kind] || a.id.localeCompare(b.id));
+  // The order a sweep deletes in: the lab's own resources by rank, then what controllers made.
+  const by = (f: Found) => (f.by === 'lab' ? 0 : 1);
+  return [...c.items.values()].sort((a, b) => by(a) - by(b) || DELETE_RANK[a.kind] - DELETE_RANK[b.kind] || a.id.localeCompare(b.id));
 }
 
 /** Deletes one found resource. Not-found is success. */

@@ -39,6 +39,10 @@ export interface BenchOptions {
   progress?: boolean;
   /** Model provider: measured result.json files to calibrate hop distributions and capacity from. */
   calibrateFrom?: string[];
+  /** eks: create the AWS resources without asking (--yes). */
+  yes?: boolean;
+  /** eks: asks before anything is created (the CLI prompts on a terminal). */
+  confirm?: (summary: string) => Promise<boolean>;
 }
 
 export const BENCH_DEFAULTS = {
@@ -109,7 +113,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
       calibration = sim.calibration;
     } else {
       o.log(`provisioning ${scenario.name} with provider ${o.provider}...`);
-      const r = await provider.provision(scenario, { runId: `${startedAt.getTime().toString(36)}-${process.pid}`, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log });
+      const r = await provider.provision(scenario, { runId: `${startedAt.getTime().toString(36)}-${process.pid}`, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log, yes: o.yes, confirm: o.confirm, cost: { profile, rateRps: o.rate } });
       realized = r;
       hops = r.hops;
       Object.assign(tools, r.tools);

@@ -21,6 +21,9 @@ import { applyManifestStep, waitForRunPodsStep } from '../../cluster/common-step
 import { loadKindVersions } from '../../cluster/versions.ts';
 import { credentialSource, diagnoseEks, type EksFacts } from './available.ts';
 import { ALLOW_REMOTE_ENV, assertTargetAllowed, isLoopbackTarget, remoteAllowed } from './guard.ts';
+import { liftSteps, prepareAwsSide, type AwsSide } from './aws-side.ts';
+import { leftoverLines, provisionFailure } from '../../aws/provision.ts';
+import type { AwsRun } from '../../aws/run.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +95,8 @@ interface Ctx {
   manifest: Manifest;
   opts: RealizeOptions;
   endpoint?: string;
+  /** The AWS side (harness/aws): its steps run after the Kubernetes ones. */
+  aws: AwsRun;
 }
 
 /** Where the client enters: the hostname/IP the front Service or Ingress got from its controller. */
@@ -135,8 +140,6 @@ function steps(): Step<Ctx>[] {
           },
           { timeoutMs: ms(600), intervalMs: 10_000, signal, what: 'AWS load balancer' },
         );
-        // An address exists now; traffic to it is another matter (loopback-only rule).
-        assertTargetAllowed(c.endpoint!);
       },
     },
   ];
@@ -154,17 +157,34 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions): Pr
     );
   const problems = validateManifest(manifest);
   if (problems.length) throw new Error(`generated manifests are invalid (a lab bug):\n${problems.join('\n')}`);
-  const ctx: Ctx = { kc: await kubeConfigFrom({}), scenario, manifest, opts };
+  const kc = await kubeConfigFrom({});
   try {
-    assertTargetAllowed(apiServerHost(ctx.kc));
+    assertTargetAllowed(apiServerHost(kc));
   } catch (e) {
     throw new UserError((e as Error).message, `run eks benchmarks from a machine allowed to reach the cluster and its load balancers, with ${ALLOW_REMOTE_ENV}=1`);
   }
+  // Prechecks and confirmation before anything is created, in AWS or in the cluster.
+  const aws: AwsSide = await prepareAwsSide(scenario, opts);
+  const ctx: Ctx = { kc, scenario, manifest, opts, aws: aws.run };
+  const allSteps: Step<Ctx>[] = [
+    ...steps(),
+    ...liftSteps<Ctx>(aws.steps, (c) => c.aws),
+    {
+      name: 'check the entry address',
+      timeoutMs: 10_000,
+      // An address exists now; traffic to it is another matter (loopback-only rule).
+      run: async (c) => assertTargetAllowed(aws.entry()?.host ?? c.endpoint!),
+    },
+  ];
   let p;
   try {
-    p = await runSteps(steps(), ctx, { log: (l) => opts.log(`eks: ${l}`), signal: opts.signal });
+    p = await runSteps(allSteps, ctx, { log: (l) => opts.log(`eks: ${l}`), signal: opts.signal });
   } catch (e) {
-    if (e instanceof StepError && (e.cause instanceof UserError || (e.cause as Error)?.name === 'RemoteTargetRefused')) throw new UserError((e.cause as Error).message, `the run's objects were deleted; sweep leftovers with sweepLeaks("${runLabel(opts.runId)}")`);
+    aws.close();
+    if (e instanceof StepError && aws.stepNames.has(e.step)) throw provisionFailure(e, aws.run);
+    const left = leftoverLines(aws.run.created, aws.run.clients.target, opts.runId);
+    if (e instanceof StepError && (e.cause instanceof UserError || (e.cause as Error)?.name === 'RemoteTargetRefused'))
+      throw new UserError([(e.cause as Error).message, ...left].join('\n'), `the run's objects were deleted; sweep leftovers with: npx exposure-lab sweep --run ${runLabel(opts.runId)} --yes`);
     throw e;
   }
   const lab = loadKindVersions().lab;
@@ -173,7 +193,7 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions): Pr
     return {
       name: h.name,
       component: h.component,
-      realizedBy: h.entry.managed ? `AWS ${h.entry.title} (real, created by its Kubernetes controller)` : app ? `lab echo in pods (${echoImage})` : `${h.entry.title} in the EKS cluster`,
+      realizedBy: aws.realizedBy(h.name) ?? (h.entry.managed ? `AWS ${h.entry.title} (real, created by its Kubernetes controller)` : app ? `lab echo in pods (${echoImage})` : `${h.entry.title} in the EKS cluster`),
       fidelity: 'measured',
       injectedLatency: null,
       notes: app ? [`image built from infra/kind/Dockerfile (${lab})`] : [],
@@ -183,17 +203,25 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions): Pr
   // The client speaks TLS when the AWS front it reaches (the cluster's load balancer, or Lattice) terminates it.
   const front = scenario.hops.slice(1).find((h) => ['cluster-lb', 'gateway-api-lattice'].includes(eksRealization(h).by));
   const tls = !!front && front.entry.tls(front.settings) === 'terminate';
+  const incidents: string[] = [];
   return {
-    entry: { host: ctx.endpoint!, port: tls ? 443 : 80, path: '/', hostHeader: ctx.endpoint!, tls: tls ? { servername: ctx.endpoint!, rejectUnauthorized: false } : null },
+    // The entry is the lab's own front resource when there is one (API Gateway, CloudFront, a standalone ALB).
+    entry: aws.entry() ?? { host: ctx.endpoint!, port: tls ? 443 : 80, path: '/', hostHeader: ctx.endpoint!, tls: tls ? { servername: ctx.endpoint!, rejectUnauthorized: false } : null },
     // Off this machine the client address is the real one; source binding to 127.x makes no sense there.
     sources: [],
     hops,
     observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
     tools: { 'eks context': ctx.kc.getCurrentContext() },
     processes: [],
-    incidents: [],
+    incidents,
     teardown: async () => {
       await p.teardown();
+      for (const t of p.teardownErrors) incidents.push(`teardown: ${t}`);
+      for (const l of leftoverLines(aws.run.created, aws.run.clients.target, opts.runId)) {
+        incidents.push(l);
+        opts.log(`eks: ${l}`);
+      }
+      aws.close();
     },
   };
 }

@@ -1,0 +1,89 @@
+// The eks provider's AWS side (harness/aws does the work): plan the SDK-made hops from the catalog, check the
+// account before anything is created (credentials, region, quotas, inputs, cost per hour) and ask (or take
+// --yes), then hand the provider its steps, which run after the Kubernetes ones so the controllers' load
+// balancers exist to be read back by tag.
+import type { Step } from '../../cluster/steps.ts';
+import type { Scenario } from '../../scenario/model.ts';
+import type { LoadTarget } from '../../load/types.ts';
+import type { RealizeOptions } from '../types.ts';
+import { UserError } from '../../lib/errors.ts';
+import { AwsClients, awsTargetFromEnv } from '../../aws/clients.ts';
+import { AwsPlanError, planAws, type AwsPlan } from '../../aws/plan.ts';
+import { precheck, precheckLines } from '../../aws/prechecks.ts';
+import { stepsFor, AWS_REALIZERS } from '../../aws/realizers.ts';
+import { withStatusLines } from '../../aws/provision.ts';
+import { awsInputsFromEnv, newAwsRun, waitsFor, type AwsRun } from '../../aws/run.ts';
+
+export interface AwsSide {
+  plan: AwsPlan;
+  run: AwsRun;
+  steps: Step<AwsRun>[];
+  /** Names of the AWS steps (a failure in one of them is reported with the AWS failure report). */
+  stepNames: Set<string>;
+  /** The client's target when the entry is a resource the lab made (API Gateway, CloudFront, a standalone ALB). */
+  entry(): LoadTarget | null;
+  /** How the report names a hop the lab realized with the SDK (undefined for other hops). */
+  realizedBy(hop: string): string | undefined;
+  close(): void;
+}
+
+export async function prepareAwsSide(scenario: Scenario, opts: RealizeOptions): Promise<AwsSide> {
+  let plan: AwsPlan;
+  try {
+    plan = planAws(scenario);
+  } catch (e) {
+    if (e instanceof AwsPlanError) throw new UserError(`scenario ${scenario.name} cannot be realized on EKS: ${e.message}`, e.hint);
+    throw e;
+  }
+  const target = awsTargetFromEnv();
+  const clients = new AwsClients(target);
+  const inputs = awsInputsFromEnv();
+  const log = (l: string) => opts.log(`eks/aws: ${l}`);
+  const run = newAwsRun({ clients, runId: opts.runId, scenario: scenario.name, inputs, waits: waitsFor(target), log });
+  // Before anything is created, Kubernetes objects included: the controllers create billed load balancers too.
+  const rep = await precheck({ clients, scenario, plan, inputs, profile: opts.cost?.profile, rateRps: opts.cost?.rateRps });
+  const lines = precheckLines(rep);
+  for (const l of lines) opts.log(l);
+  if (rep.failures.length) {
+    clients.close();
+    throw new UserError(`AWS prechecks failed, nothing was created:\n${rep.failures.map((f) => `  - ${f}`).join('\n')}`, 'fix the items above and run again');
+  }
+  if (!opts.yes) {
+    const ok = opts.confirm ? await opts.confirm(lines.join('\n')) : false;
+    if (!ok) {
+      clients.close();
+      throw new UserError('not confirmed: nothing was created in AWS or in the cluster', 'answer y on a terminal, or pass --yes to create the resources listed by the prechecks');
+    }
+  }
+  const steps = withStatusLines(stepsFor(plan), log);
+  return {
+    plan,
+    run,
+    steps,
+    stepNames: new Set(steps.map((s) => s.name)),
+    entry: () => {
+      const o = plan.entry ? run.outputs.get(plan.entry) : undefined;
+      if (!o) return null;
+      const tls = o.port === 443;
+      const path = o.url ? new URL(o.url).pathname : '/';
+      return { host: o.dnsName, port: o.port, path, hostHeader: o.dnsName, tls: tls ? { servername: o.dnsName, rejectUnauthorized: false } : null };
+    },
+    realizedBy: (hop) => {
+      const p = plan.hops.find((x) => x.hop.name === hop);
+      if (p?.kind.by !== 'aws-sdk') return undefined;
+      return `AWS ${AWS_REALIZERS[p.kind.sdk].title} (real, created by the lab with the AWS SDK, tagged with the run id)`;
+    },
+    close: () => clients.close(),
+  };
+}
+
+/** The AWS steps as steps of a provider's own context. */
+export function liftSteps<C>(steps: Step<AwsRun>[], aws: (c: C) => AwsRun): Step<C>[] {
+  return steps.map((s) => ({
+    name: s.name,
+    timeoutMs: s.timeoutMs,
+    undoOnFailure: s.undoOnFailure,
+    run: (c: C, signal: AbortSignal) => s.run(aws(c), signal),
+    ...(s.undo ? { undo: (c: C) => s.undo!(aws(c)) } : {}),
+  }));
+}
