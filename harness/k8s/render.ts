@@ -26,7 +26,8 @@ export function clusterLbHop(s: Scenario): ResolvedHop | undefined {
   const chain = s.hops.slice(1);
   for (let i = chain.length - 1; i >= 0; i--) {
     const h = chain[i];
-    if (inCluster(h)) continue;
+    // A WAF is evaluated inside the load balancer in front of it: it does not end the search.
+    if (inCluster(h) || h.entry.partOfPrevious === 'evaluated-inside') continue;
     return eksRealization(h).by === 'cluster-lb' ? h : undefined;
   }
   return undefined;

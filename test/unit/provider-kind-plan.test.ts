@@ -5,7 +5,6 @@ import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { renderScenario } from '../../harness/k8s/render.ts';
 import { kindClusterConfig, kindConfigSchema } from '../../harness/k8s/kind-config.ts';
 import { planKind, healthyTargets } from '../../harness/providers/kind/plan.ts';
-import { restApiCalls } from '../../harness/providers/kind/localstack-apigw.ts';
 import { diagnoseKind } from '../../harness/providers/kind/available.ts';
 import { imagesFor, loadKindVersions } from '../../harness/cluster/versions.ts';
 import { kindProvider } from '../../harness/providers/kind/index.ts';
@@ -46,20 +45,6 @@ describe('kind plan', () => {
     const bad = structuredClone(cfg);
     bad.nodes[1].extraPortMappings![0].listenAddress = '0.0.0.0';
     expect(kindConfigSchema.safeParse(bad).success).toBe(false);
-  });
-});
-
-describe('LocalStack API Gateway REST calls', () => {
-  it('map context.identity.sourceIp into the scenario header on both the root and {proxy+}', () => {
-    const calls = restApiCalls({ name: 'lab', upstream: 'http://127.21.1.1:4000', sourceIpHeader: 'X-Client-IP', stage: 'lab' });
-    const integrations = calls.filter((c) => c.path.endsWith('/integration'));
-    expect(integrations).toHaveLength(2);
-    for (const i of integrations) {
-      expect((i.body as any).type).toBe('HTTP_PROXY');
-      expect((i.body as any).requestParameters['integration.request.header.X-Client-IP']).toBe('context.identity.sourceIp');
-    }
-    expect((integrations[1].body as any).uri).toBe('http://127.21.1.1:4000/{proxy}');
-    expect(calls.at(-1)).toMatchObject({ method: 'POST', path: '/restapis/{api}/deployments' });
   });
 });
 

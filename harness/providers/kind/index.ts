@@ -32,7 +32,7 @@ import { gatewayProducts, imagesFor, loadKindVersions, type KindVersions } from 
 import { deploymentsPending, kubeConfigFrom, nodeLabel, nodesWithReadyPods, waitUntil } from '../../cluster/kube.ts';
 import { planKind, healthyTargets, type KindPlan } from './plan.ts';
 import { freePort, startHopContainer, startLocalStack } from './emulators.ts';
-import { createRestApi, invokePath, restApiCalls } from './localstack-apigw.ts';
+import { restApiOnEmulator } from '../../aws/emulator.ts';
 
 interface Ctx {
   scenario: Scenario;
@@ -162,12 +162,19 @@ async function startOutside(c: Ctx, signal: AbortSignal): Promise<void> {
       const port = await freePort(host);
       c.containers.push(await startLocalStack(c.versions.localstack, { host, port }, runLabel(c.opts.runId)));
       const up = upstreams[0];
-      const vars = await createRestApi(
-        `http://${host}:${port}`,
-        restApiCalls({ name: dnsName(['lab', c.opts.runId]), upstream: `http://${up.host}:${up.port}`, sourceIpHeader: hp.hop.settings.sourceIpHeader, stage: 'lab' }),
-        signal,
-      );
-      c.entries[i] = { host, port, path: invokePath(vars.api, 'lab') };
+      // The same SDK code as the eks provider (harness/aws), pointed at LocalStack.
+      const api = await restApiOnEmulator({
+        endpoint: `http://${host}:${port}`,
+        runId: c.opts.runId,
+        scenario: c.scenario.name,
+        hop: hp.hop.name,
+        upstream: `http://${up.host}:${up.port}`,
+        sourceIpHeader: hp.hop.settings.sourceIpHeader,
+        timeoutS: hp.hop.settings.timeoutS,
+        log: c.opts.log,
+      });
+      if (signal.aborted) throw new Error('interrupted');
+      c.entries[i] = { host, port, path: api.invokePath };
       c.hops[hp.index - 1] = { name: hp.hop.name, component: hp.hop.component, realizedBy: `LocalStack ${c.versions.localstack}`, fidelity: 'emulated', injectedLatency: null, listen: `${host}:${port}`, notes: ['API Gateway REST emulated by LocalStack: its own latency is measured, not AWS\'s; throttles are LocalStack\'s (none by default)'] };
       upstreams = [{ host, port, az: 1 }];
       continue;
