@@ -119,8 +119,15 @@ export function explain(e: unknown, fallbackCall = 'AWS call'): AwsCallError {
   const rec = (e as { $call?: CallRecord })?.$call;
   const service = rec ? SERVICE_NAME[rec.client] ?? rec.client : undefined;
   const call = rec ? `${service} ${rec.operation}` : fallbackCall;
-  const code = errorCode(e);
-  const detail = text(e);
+  let code = errorCode(e);
+  let detail = text(e);
+  // The SDK could not read the answer (not the protocol's format): judge by the HTTP status. moto's IAM check
+  // answers JSON services in XML; an emulator answers HTTP 500 to an operation it does not implement.
+  const status = (e as { $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } })?.$metadata?.httpStatusCode ?? (e as { $response?: { statusCode?: number } })?.$response?.statusCode;
+  if (code === 'SyntaxError' && status) {
+    code = status === 403 ? 'AccessDenied' : `HTTP ${status}`;
+    detail = status === 403 ? 'HTTP 403 (the answer body was not in the API\'s format)' : `an answer the SDK could not read${status >= 500 ? ' (an emulator that does not implement this operation?)' : ''}`;
+  }
   if (rec && ACCESS.test(code)) {
     const actions = iamActionsFor(rec);
     return new AwsCallError('access-denied', call, code, detail, `grant the caller ${actions.join(', ')} (docs/aws.md lists every action the lab uses), then run again`, actions);

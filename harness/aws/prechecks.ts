@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetServiceQuotaCommand, ListServiceQuotasCommand } from '@aws-sdk/client-service-quotas';
 import type { Scenario } from '../scenario/model.ts';
 import { availableRegions, priceScenario, type Profile } from '../cost/index.ts';
-import { errorCode, explain } from './errors.ts';
+import { explain } from './errors.ts';
 import type { AwsClients } from './clients.ts';
 import type { AwsInputs } from './run.ts';
 import type { AwsPlan } from './plan.ts';
@@ -104,7 +104,7 @@ async function quotaValue(c: AwsClients, q: QuotaSpec): Promise<{ value: number 
     }
     return q.documentedDefault !== undefined ? { value: q.documentedDefault, source: 'documented default (Service Quotas has no value for it)' } : { value: null, source: 'not listed in Service Quotas' };
   } catch (e) {
-    const why = `Service Quotas not readable: ${errorCode(e)}`;
+    const why = `Service Quotas not readable: ${explain(e).code}`;
     return q.documentedDefault !== undefined ? { value: q.documentedDefault, source: `documented default (${why})` } : { value: null, source: why };
   }
 }

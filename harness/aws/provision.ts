@@ -30,6 +30,18 @@ export function withStatusLines<C>(steps: Step<C>[], log: (l: string) => void): 
         throw e;
       }
     },
+    // An undo's error reaches the runner's list in the user's words (which call, what code).
+    ...(s.undo
+      ? {
+          undo: async (c: C) => {
+            try {
+              await s.undo!(c);
+            } catch (e) {
+              throw explain(e);
+            }
+          },
+        }
+      : {}),
   }));
 }
 

@@ -191,3 +191,54 @@ export async function removeStandIn(c: AwsClients, s: StandInCluster): Promise<v
   for (const id of [...s.privateSubnets, ...s.publicSubnets]) await c.ec2.send(new DeleteSubnetCommand({ SubnetId: id })).catch(() => {});
   await c.ec2.send(new DeleteVpcCommand({ VpcId: s.vpcId })).catch(() => {});
 }
+
+/**
+ * Tags of every resource of the kinds the lab creates, read with each service's own API (independent of the
+ * lab's sweep code). Route 53 records carry no tags: a lab CNAME is reported with the tags of its TXT owner
+ * record instead. The stand-in's own resources (named k8s-stand-in*) are left out.
+ */
+export async function tagsOfEverything(c: AwsClients): Promise<Array<{ what: string; tags: Record<string, string> }>> {
+  const out: Array<{ what: string; tags: Record<string, string> }> = [];
+  const list = (l: Array<{ Key?: string; Value?: string }> | undefined) => Object.fromEntries((l ?? []).map((t) => [t.Key!, t.Value ?? '']));
+  const { GetStagesCommand } = await import('@aws-sdk/client-api-gateway');
+  const { GetStagesCommand: GetStagesV2Command } = await import('@aws-sdk/client-apigatewayv2');
+  const { ListTagsForResourceCommand: WafTags } = await import('@aws-sdk/client-wafv2');
+  const { ListTagsForResourceCommand: CfTags } = await import('@aws-sdk/client-cloudfront');
+  const { DescribeListenersCommand, DescribeTagsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  for (const a of (await c.apigw.send(new GetRestApisCommand({}))).items ?? []) {
+    out.push({ what: `rest-api ${a.id}`, tags: a.tags ?? {} });
+    for (const s of (await c.apigw.send(new GetStagesCommand({ restApiId: a.id! }))).item ?? []) out.push({ what: `rest-api ${a.id} stage ${s.stageName}`, tags: s.tags ?? {} });
+  }
+  for (const l of (await c.apigw.send(new GetVpcLinksCommand({}))).items ?? []) out.push({ what: `vpc-link-v1 ${l.id}`, tags: l.tags ?? {} });
+  for (const a of (await c.apigw2.send(new GetApisCommand({}))).Items ?? []) {
+    out.push({ what: `http-api ${a.ApiId}`, tags: a.Tags ?? {} });
+    for (const s of (await c.apigw2.send(new GetStagesV2Command({ ApiId: a.ApiId! }))).Items ?? []) out.push({ what: `http-api ${a.ApiId} stage ${s.StageName}`, tags: s.Tags ?? {} });
+  }
+  for (const l of (await c.apigw2.send(new GetVpcLinksV2Command({}))).Items ?? []) out.push({ what: `vpc-link-v2 ${l.VpcLinkId}`, tags: l.Tags ?? {} });
+  for (const scope of ['REGIONAL', 'CLOUDFRONT'] as const)
+    for (const a of (await c.wafv2(scope).send(new ListWebACLsCommand({ Scope: scope }))).WebACLs ?? [])
+      out.push({ what: `web-acl ${a.Name}`, tags: list((await c.wafv2(scope).send(new WafTags({ ResourceARN: a.ARN! }))).TagInfoForResource?.TagList) });
+  for (const d of (await c.cloudfront.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? [])
+    out.push({ what: `distribution ${d.Id}`, tags: list((await c.cloudfront.send(new CfTags({ Resource: d.ARN! }))).Tags?.Items) });
+  const arns: Array<[string, string]> = [];
+  for (const l of (await c.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []) {
+    if (l.LoadBalancerName!.startsWith('k8s-stand-in')) continue;
+    arns.push([`load-balancer ${l.LoadBalancerName}`, l.LoadBalancerArn!]);
+    for (const x of (await c.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: l.LoadBalancerArn! }))).Listeners ?? []) arns.push([`listener ${x.Port} of ${l.LoadBalancerName}`, x.ListenerArn!]);
+  }
+  for (const t of (await c.elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? []) if (!t.TargetGroupName!.startsWith('k8s-stand-in')) arns.push([`target-group ${t.TargetGroupName}`, t.TargetGroupArn!]);
+  for (const [what, arn] of arns) out.push({ what, tags: list((await c.elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] }))).TagDescriptions?.[0]?.Tags) });
+  for (const g of (await c.ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? []) if (g.GroupName !== 'default' && !g.GroupName?.startsWith('default_elb_')) out.push({ what: `security-group ${g.GroupId}`, tags: list(g.Tags) });
+  for (const r of (await c.ec2.send(new DescribeSecurityGroupRulesCommand({}))).SecurityGroupRules ?? []) {
+    const group = (await c.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [r.GroupId!] }))).SecurityGroups?.[0];
+    if (group && group.GroupName !== 'default' && !group.GroupName?.startsWith('default_elb_') && !r.IsEgress) out.push({ what: `security-group-rule ${r.SecurityGroupRuleId}`, tags: list(r.Tags) });
+  }
+  for (const z of (await c.route53.send(new ListHostedZonesCommand({}))).HostedZones ?? []) {
+    const sets = (await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: z.Id! }))).ResourceRecordSets ?? [];
+    for (const s of sets.filter((x) => x.Type === 'CNAME')) {
+      const owner = sets.find((x) => x.Type === 'TXT' && x.Name === `_exposure-lab.${s.Name}`)?.ResourceRecords?.[0]?.Value ?? '';
+      out.push({ what: `record ${s.Name}`, tags: Object.fromEntries(owner.replace(/^"|"$/g, '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])) });
+    }
+  }
+  return out;
+}

@@ -22,6 +22,8 @@ import { newAwsRun, resourceName } from '../../harness/aws/run.ts';
 import { AwsClients, assertEmulatorEndpoint, awsTargetFromEnv } from '../../harness/aws/clients.ts';
 import { sweepCommand } from '../../harness/aws/provision.ts';
 import { isLeakSweep } from '../../harness/cli/commands/sweep.ts';
+import { leakSweep } from '../../harness/cli/commands/sweep-leaks.ts';
+import { UserError } from '../../harness/lib/errors.ts';
 import { renderScenario } from '../../harness/k8s/render.ts';
 import { precheckLines } from '../../harness/aws/prechecks.ts';
 
@@ -221,10 +223,13 @@ describe('endpoints, regions and the sweep command line', () => {
     expect(() => awsTargetFromEnv({})).toThrow(/AWS_REGION/);
     expect(awsTargetFromEnv({ AWS_DEFAULT_REGION: 'eu-west-1' })).toEqual({ region: 'eu-west-1', endpoint: undefined });
   });
-  it('sweep --run/--all is the leak sweep; scenario names are the model sweep', () => {
+  it('sweep --run/--all is the leak sweep; scenario names are the model sweep; bad input is a user error', async () => {
     expect(isLeakSweep(['--run', 'mk1-42'])).toBe(true);
     expect(isLeakSweep(['--all', '--yes'])).toBe(true);
     expect(isLeakSweep(['public-nlb', '--rps', '10..100'])).toBe(false);
+    await expect(leakSweep.run(['--run', 'x y'])).rejects.toThrow(/"x y" is not a run id/);
+    await expect(leakSweep.run(['--run', 'a', '--all'])).rejects.toThrow(/--run and --all together/);
+    await expect(leakSweep.run(['--run', 'a', 'public-nlb'])).rejects.toThrow(UserError);
   });
   it('precheck lines show the caller, quotas, cost and every failure', () => {
     const lines = precheckLines({
