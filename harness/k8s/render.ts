@@ -129,7 +129,7 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     }
     add(serviceObject({ name: apps[0].name, namespace: ns, selector: apps[0].selector, labels: appLabels, shape: { type: 'ClusterIP' } }), svcHop.name);
     if (!kind) {
-      const l = latticeObjects({ namespace: ns, serviceNetwork: dnsName(['lab', run]), settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends });
+      const l = latticeObjects({ namespace: ns, serviceNetwork: dnsName(['lab', run]), settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends, tags });
       l.objects.forEach((o) => add(o, versionRouter.name));
       notes.push(...l.notes);
       for (const m of l.missing) unrealized.push({ hop: versionRouter.name, component: versionRouter.component, reason: m, hint: 'use listener https or http' });

@@ -71,7 +71,10 @@ export async function sweepLeaks(o: LeakSweepOptions): Promise<LeakSweepReport> 
     // 3. What a controller left tagged with the run (its object gone, or no cluster reachable from here).
     const left = (await listLabResources(clients, { runId, log: o.log })).filter((f) => f.by === 'controller');
     if (left.length && !kube.checked) o.out(`${kube.reason}; deleting what the controllers made directly (if the run's objects still exist, their controllers recreate it: sweep again with the cluster's kubeconfig)`);
-    const theirs = await deleteLabResources(clients, left, { waits, log: o.out });
+    // Kinds the lab has no delete for (VPC Lattice services, ...) are its controller's to delete.
+    for (const f of left.filter((x) => x.kind === 'other'))
+      o.out(`not deleted by the lab: ${describeFound(f)}: its controller deletes it once the run's Kubernetes objects are gone; otherwise delete it in the AWS console`);
+    const theirs = await deleteLabResources(clients, left.filter((x) => x.kind !== 'other'), { waits, log: o.out });
     deleted += theirs.deleted.length;
     failed.push(...theirs.failed.map((x) => ({ what: describeFound(x.found), error: x.error })));
     const remaining = await listLabResources(clients, { runId, log: o.log });

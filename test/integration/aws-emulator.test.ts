@@ -232,9 +232,13 @@ await describeWithTools(['moto_server'], "the eks provider's AWS side against mo
     let asked = '';
     const side = await prepareAwsSide(s, { ...base, confirm: async (summary) => ((asked = summary), true) });
     expect(asked).toMatch(/AWS prechecks \(region eu-west-1\):[\s\S]*caller arn:aws:[\s\S]*will create: API Gateway VPC link for vpc-link[\s\S]*will create: API Gateway REST API for api/);
-    expect(side.steps.map((x) => x.name)[0]).toMatch(/^read back private-nlb/);
-    side.close();
     expect(await listAccount(c)).toEqual([]);
+    // Its first steps read back, by the run's tags, what the controllers made (here: the stand-in NLB).
+    expect(side.steps.map((x) => x.name).slice(0, 2)).toEqual(["read back what the Kubernetes controllers created, by the run's tags", "read back private-nlb (created by the AWS Load Balancer Controller (Service)) by the run's tags"]);
+    await standInCluster(c, 'ask-1', s.name, 'network');
+    await side.steps[0].run(side.run, new AbortController().signal);
+    expect(side.controllerMade.join('\n')).toMatch(/^load-balancer \S+k8s-stand-in-net\S+ \(run ask-1, apigw-nlb-gateway; made by a Kubernetes controller; seen by tagging API/m);
+    side.close();
     const alb = loadScenarioOrThrow('alb-nlb-gateway');
     await expect(prepareAwsSide(alb, { ...base, yes: true })).rejects.toThrow(/AWS prechecks failed, nothing was created:\n {2}- missing input EXPOSURE_LAB_CERT_ARN/);
     delete process.env.EXPOSURE_LAB_AWS_ENDPOINT;

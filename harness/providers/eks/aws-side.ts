@@ -13,6 +13,7 @@ import { precheck, precheckLines } from '../../aws/prechecks.ts';
 import { stepsFor, AWS_REALIZERS } from '../../aws/realizers.ts';
 import { withStatusLines } from '../../aws/provision.ts';
 import { awsInputsFromEnv, newAwsRun, waitsFor, type AwsRun } from '../../aws/run.ts';
+import { describeFound, listLabResources } from '../../aws/sweep.ts';
 
 export interface AwsSide {
   plan: AwsPlan;
@@ -24,6 +25,8 @@ export interface AwsSide {
   entry(): LoadTarget | null;
   /** How the report names a hop the lab realized with the SDK (undefined for other hops). */
   realizedBy(hop: string): string | undefined;
+  /** What the controllers created for the run, as read back by tag (for the report). */
+  controllerMade: string[];
   close(): void;
 }
 
@@ -55,7 +58,20 @@ export async function prepareAwsSide(scenario: Scenario, opts: RealizeOptions): 
       throw new UserError('not confirmed: nothing was created in AWS or in the cluster', 'answer y on a terminal, or pass --yes to create the resources listed by the prechecks');
     }
   }
-  const steps = withStatusLines(stepsFor(plan), log);
+  // What the Kubernetes controllers made for the run (load balancers, target groups, security groups, Lattice
+  // services), read back by the run's tags: the log and the report say what exists in AWS for this run.
+  const readBack: Step<AwsRun> = {
+    name: "read back what the Kubernetes controllers created, by the run's tags",
+    timeoutMs: 300_000,
+    run: async (r) => {
+      const found = (await listLabResources(r.clients, { runId: r.runId, log })).filter((f) => f.by === 'controller');
+      controllerMade.push(...found.map(describeFound));
+      for (const f of controllerMade) log(`  ${f}`);
+      if (!found.length) log('  nothing tagged with the run yet (the tagging API can lag by a minute)');
+    },
+  };
+  const controllerMade: string[] = [];
+  const steps = withStatusLines([readBack, ...stepsFor(plan)], log);
   return {
     plan,
     run,
@@ -73,6 +89,7 @@ export async function prepareAwsSide(scenario: Scenario, opts: RealizeOptions): 
       if (p?.kind.by !== 'aws-sdk') return undefined;
       return `AWS ${AWS_REALIZERS[p.kind.sdk].title} (real, created by the lab with the AWS SDK, tagged with the run id)`;
     },
+    controllerMade,
     close: () => clients.close(),
   };
 }

@@ -199,7 +199,7 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions): Pr
       notes: app ? [`image built from infra/kind/Dockerfile (${lab})`] : [],
     };
   });
-  if (hops[0]) hops[0].notes = [...(hops[0].notes ?? []), ...manifest.notes];
+  if (hops[0]) hops[0].notes = [...(hops[0].notes ?? []), ...manifest.notes, ...aws.controllerMade.map((f) => `in AWS for this run (read back by tag): ${f}`)];
   // The client speaks TLS when the AWS front it reaches (the cluster's load balancer, or Lattice) terminates it.
   const front = scenario.hops.slice(1).find((h) => ['cluster-lb', 'gateway-api-lattice'].includes(eksRealization(h).by));
   const tls = !!front && front.entry.tls(front.settings) === 'terminate';
