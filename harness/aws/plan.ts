@@ -3,23 +3,12 @@
 // Kubernetes controller they sit in front of. Pure: reads the catalog's realize.eks keys, never component kinds.
 import type { Scenario, ResolvedHop } from '../scenario/model.ts';
 import { sdkRealizerOf, type AwsSdkRealizer } from '../catalog/realization.ts';
-import { CLUSTER_LB_REALIZERS, eksRealization, type ClusterLb } from '../k8s/realizers.ts';
+import { CLUSTER_LB_REALIZERS, eksRealization } from '../k8s/realizers.ts';
 import { clusterLbHop } from '../k8s/render.ts';
 import { AWS_REALIZERS } from './realizers.ts';
-import type { WafScope } from './resources/web-acl.ts';
+import type { PlannedHop, PlannedKind } from './planned.ts';
 
-export type PlannedKind = { by: 'aws-sdk'; sdk: AwsSdkRealizer } | { by: 'read-back'; lb: ClusterLb };
-
-export interface PlannedHop {
-  hop: ResolvedHop;
-  kind: PlannedKind;
-  /** The planned hop whose output this one forwards to (null for the read-back load balancer). */
-  behind: string | null;
-  /** The planned hop in front of this one (null: the client). */
-  front: string | null;
-  /** Scope a web ACL evaluated inside the hop in front takes (REGIONAL, CLOUDFRONT), or null. */
-  frontWebAclScope: WafScope | null;
-}
+export type { PlannedHop, PlannedKind } from './planned.ts';
 
 export interface AwsPlan {
   /** In creation order: back to front. Empty when the scenario needs no AWS SDK call. */

@@ -11,7 +11,7 @@ import type { VpcLinkSettings } from '../catalog/components/vpc-link.ts';
 import type { WafSettings } from '../catalog/components/waf.ts';
 import type { CloudFrontSettings } from '../catalog/components/cloudfront.ts';
 import type { AlbSettings } from '../catalog/components/alb.ts';
-import type { PlannedHop } from './plan.ts';
+import type { PlannedHop } from './planned.ts';
 import { createdFor, pollUntil, remember, forget, type AwsRun, type HopOutput } from './run.ts';
 import { controllerLoadBalancers, describeClassic, describeLoadBalancer, nlbPrivateAddresses, type LbType } from './resources/load-balancers.ts';
 import { ensureVpcLinkV1, ensureVpcLinkV2, undoVpcLink } from './resources/vpc-link.ts';

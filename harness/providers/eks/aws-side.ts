@@ -11,7 +11,8 @@ import { AwsClients, awsTargetFromEnv } from '../../aws/clients.ts';
 import { AwsPlanError, planAws, type AwsPlan } from '../../aws/plan.ts';
 import { precheck, precheckLines } from '../../aws/prechecks.ts';
 import { stepsFor, AWS_REALIZERS } from '../../aws/realizers.ts';
-import { withStatusLines } from '../../aws/provision.ts';
+import { sweepCommand, withStatusLines } from '../../aws/provision.ts';
+import { runTag, TAG } from '../../aws/tags.ts';
 import { awsInputsFromEnv, newAwsRun, waitsFor, type AwsRun } from '../../aws/run.ts';
 import { describeFound, listLabResources } from '../../aws/sweep.ts';
 
@@ -45,7 +46,7 @@ export async function prepareAwsSide(scenario: Scenario, opts: RealizeOptions): 
   const run = newAwsRun({ clients, runId: opts.runId, scenario: scenario.name, inputs, waits: waitsFor(target), log });
   // Before anything is created, Kubernetes objects included: the controllers create billed load balancers too.
   const rep = await precheck({ clients, scenario, plan, inputs, profile: opts.cost?.profile, rateRps: opts.cost?.rateRps });
-  const lines = precheckLines(rep);
+  const lines = [...precheckLines(rep), `  every AWS resource of this run is tagged ${TAG.runId}=${runTag(opts.runId)}; leftovers: ${sweepCommand(target, opts.runId).replace(/ --yes$/, '')}`];
   for (const l of lines) opts.log(l);
   if (rep.failures.length) {
     clients.close();
