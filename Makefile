@@ -56,7 +56,7 @@ REGRESS_RUN = $(if $(filter command line,$(origin DURATION)),--duration $(DURATI
 
 bench:
 	@$(SETUP) $(BENCH_TOOLS)
-	@$(LAB) bench $(SCENARIO) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --driver $(DRIVER) $(if $(filter-out 1,$(RUNNERS)),--runners $(RUNNERS)) --profile $(PROFILE)
+	@$(LAB) bench $(SCENARIO) --provider $(PROVIDER) --duration $(DURATION) --rate $(RATE) --warmup $(WARMUP) --driver $(DRIVER) $(if $(filter-out 1,$(RUNNERS)),--runners $(RUNNERS)) --profile $(PROFILE) $(if $(YES),--yes)
 
 compare:
 	@$(SETUP) $(BENCH_TOOLS)

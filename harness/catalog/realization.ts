@@ -9,7 +9,7 @@ export interface Realizations<S = any> {
   local(s: S): LocalRealization;
   /** The kind provider (and a cluster from a kubeconfig): in the cluster, or emulated in front of it. */
   cluster(s: S): ClusterRealization;
-  /** The eks provider: real AWS resources from Kubernetes controllers, or not created by the lab (yet). */
+  /** The eks provider: real AWS resources from Kubernetes controllers, the lab's own AWS SDK calls, or not created. */
   eks(s: S): EksRealization;
 }
 
@@ -73,13 +73,26 @@ export interface NotCreated {
   hint: string;
 }
 
+/** A resource the lab itself creates with the AWS SDK, by its realizer in harness/aws/realizers.ts. */
+export type AwsSdkRealizer = 'apigw-rest-api' | 'apigw-http-api' | 'apigw-vpc-link' | 'waf-web-acl' | 'cloudfront-distribution' | 'standalone-alb';
+
+export type AwsSdkRealization = { by: 'aws-sdk'; sdk: AwsSdkRealizer };
+
 /** The eks provider. */
 export type EksRealization =
   | { by: 'in-cluster' }
   /** The load balancer directly in front of the cluster, from a Service annotation or an Ingress (k8s/realizers.ts). */
   | { by: 'cluster-lb'; lb: 'nlb-service' | 'clb-service' | 'alb-ingress'; elsewhere: NotCreated }
-  /** An annotation on the ALB Ingress right before it (WAF). */
-  | { by: 'alb-ingress-annotation'; elsewhere: NotCreated }
+  /** An annotation on the ALB Ingress right before it (WAF); anywhere else, `elsewhere`. */
+  | { by: 'alb-ingress-annotation'; elsewhere: NotCreated | AwsSdkRealization }
   /** Gateway API objects for the AWS Gateway API Controller. */
   | { by: 'gateway-api-lattice' }
+  | AwsSdkRealization
   | ({ by: 'not-created' } & NotCreated);
+
+/** The SDK realizer of a hop on EKS when it is not realized by a Kubernetes object in its place, or null. */
+export function sdkRealizerOf(e: EksRealization): AwsSdkRealizer | null {
+  if (e.by === 'aws-sdk') return e.sdk;
+  if ('elsewhere' in e && 'by' in e.elsewhere && e.elsewhere.by === 'aws-sdk') return e.elsewhere.sdk;
+  return null;
+}

@@ -2,7 +2,7 @@
 // service network) and an HTTPRoute whose weighted backendRefs become Lattice target groups of pod IPs.
 import type { LatticeSettings } from '../catalog/components/lattice.ts';
 import type { K8sObject } from './types.ts';
-import { dnsName } from './names.ts';
+import { dnsName, stringMap } from './names.ts';
 
 export const LATTICE_GATEWAY_CLASS = 'amazon-vpc-lattice';
 
@@ -14,6 +14,8 @@ export function latticeObjects(o: {
   labels: Record<string, string>;
   /** Version name -> Service name and port. */
   backends: Map<string, { name: string; port: number }>;
+  /** AWS tags the controller puts on the Lattice service, listeners, rules and target groups it creates. */
+  tags?: Record<string, string>;
 }): { objects: K8sObject[]; notes: string[]; missing: string[] } {
   const s = o.settings;
   const missing: string[] = [];
@@ -31,7 +33,13 @@ export function latticeObjects(o: {
   const route: K8sObject = {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
-    metadata: { name: dnsName([o.serviceNetwork, 'app']), namespace: o.namespace, labels: o.labels },
+    metadata: {
+      name: dnsName([o.serviceNetwork, 'app']),
+      namespace: o.namespace,
+      labels: o.labels,
+      // The run's tags on what the controller creates, so a sweep finds the Lattice resources by tag too.
+      ...(o.tags ? { annotations: { 'application-networking.k8s.aws/tags': stringMap(o.tags) } } : {}),
+    },
     spec: {
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gwName, sectionName: listener.name }],
       rules: [

@@ -2,6 +2,7 @@
 // the cluster and what these manifests cannot realize. Pure: no cluster, no files.
 import type { Scenario, ResolvedHop } from '../scenario/model.ts';
 import { isNetworkToken, type NetworkMap } from '../catalog/address-plan.ts';
+import { sdkRealizerOf } from '../catalog/realization.ts';
 import { gatewayOf } from '../catalog/chain.ts';
 import type { FrontRef, GatewayPods, K8sObject, Manifest, ManifestEntry, NodePortUse, Ownership, RenderOptions, Unrealized } from './types.ts';
 import { awsTags, dnsName, runLabel, runLabels, runNamespace } from './names.ts';
@@ -28,7 +29,8 @@ export function clusterLbHop(s: Scenario): ResolvedHop | undefined {
   const chain = s.hops.slice(1);
   for (let i = chain.length - 1; i >= 0; i--) {
     const h = chain[i];
-    if (inCluster(h)) continue;
+    // A WAF is evaluated inside the load balancer in front of it: it does not end the search.
+    if (inCluster(h) || h.entry.partOfPrevious === 'evaluated-inside') continue;
     return eksRealization(h).by === 'cluster-lb' ? h : undefined;
   }
   return undefined;
@@ -78,7 +80,8 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
     if (kind) {
       const c = clusterRealization(h);
       if (c.where === 'outside') outside.push({ hop: h.name, component: h.component, how: OUTSIDE_REALIZERS[c.by].how(h === lbHop) });
-    } else unrealized.push({ hop: h.name, component: h.component, ...notCreated(h) });
+    } else if (sdkRealizerOf(e)) outside.push({ hop: h.name, component: h.component, how: `created by the lab with the AWS SDK (${sdkRealizerOf(e)}, harness/aws)` });
+    else unrealized.push({ hop: h.name, component: h.component, ...notCreated(h) });
   }
 
   // The Service shape in front of the first in-cluster hop.
@@ -139,7 +142,7 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
       // The AWS Gateway API Controller maps a Gateway to the service network of the same name (or, run with
       // ENABLE_SERVICE_NETWORK_OVERRIDE=true, every Gateway to DEFAULT_SERVICE_NETWORK): the provider checks which.
       const serviceNetwork = opts.aws?.latticeServiceNetwork ?? dnsName(['lab', run]);
-      const l = latticeObjects({ namespace: ns, serviceNetwork, settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends });
+      const l = latticeObjects({ namespace: ns, serviceNetwork, settings: versionRouter.settings, labels: labelsFor(versionRouter.name), backends, tags });
       l.objects.forEach((o) => add(o, versionRouter.name));
       notes.push(...l.notes);
       for (const m of l.missing) unrealized.push({ hop: versionRouter.name, component: versionRouter.component, reason: m, hint: 'use listener https or http' });
@@ -224,6 +227,6 @@ export function renderScenario(scenario: Scenario, opts: RenderContext): Manifes
 function notCreated(h: ResolvedHop): { reason: string; hint: string } {
   const e = eksRealization(h);
   if (e.by === 'not-created') return { reason: e.reason, hint: e.hint };
-  if ('elsewhere' in e) return e.elsewhere;
+  if ('elsewhere' in e && 'reason' in e.elsewhere) return e.elsewhere;
   return { reason: `${h.component} outside the cluster is not realized on EKS`, hint: 'change the scenario' };
 }

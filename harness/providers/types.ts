@@ -6,6 +6,7 @@ import type { LoadOutcome, LoadShape, LoadTarget } from '../load/types.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { CalibrationRecord } from '../result/calibration.ts';
 import type { PathDelayPlan } from '../load/path-delay.ts';
+import type { Profile } from '../cost/types.ts';
 
 export const PROVIDER_NAMES = ['local', 'kind', 'cluster', 'eks', 'model'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -21,6 +22,12 @@ export interface RealizeOptions {
   /** Seed for every random choice (latency samples, weighted routing). */
   seed: number;
   log: (line: string) => void;
+  /** Cloud providers (eks): create billed resources without asking (bench --yes). */
+  yes?: boolean;
+  /** Cloud providers: asks the user to confirm what will be created (a terminal prompt); absent: refuse unless yes. */
+  confirm?: (summary: string) => Promise<boolean>;
+  /** Cloud providers: the traffic profile and rate of the run, for the cost per hour shown before anything is created. */
+  cost?: { profile?: Profile; rateRps?: number };
 }
 
 export interface Realized {

@@ -15,6 +15,7 @@ import { gitRevision, hostInfo, labVersion } from './meta.ts';
 import { writeRunFolder } from '../report/run-folder.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { costForRun, loadProfile } from '../cost/index.ts';
+import type { Profile } from '../cost/types.ts';
 import type { SpoofFinding } from '../result/types.ts';
 import { applyOverlay, loadOverlay, type OverlayApplication } from '../calibration/overlay.ts';
 import { driveRealizer, type DriveInput, type Driven } from './drive.ts';
@@ -49,6 +50,10 @@ export interface BenchOptions {
   calibrateFrom?: string[];
   /** A calibration overlay (`exposure-lab calibrate`): fitted hop distributions replace the catalog's (local, model). */
   calibration?: string;
+  /** eks: create the AWS resources without asking (--yes). */
+  yes?: boolean;
+  /** eks: asks before anything is created (the CLI prompts on a terminal). */
+  confirm?: (summary: string) => Promise<boolean>;
 }
 
 export const BENCH_DEFAULTS = {
@@ -135,7 +140,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
     }
   } else {
     const input: DriveInput = { scenario: o.scenario, provider: o.provider, driver: o.driver, runners, ...(o.calibration ? { calibration: o.calibration } : {}), shape, injectLatency: o.injectLatency, seed: o.seed, runId: `${startedAt.getTime().toString(36)}-${process.pid}` };
-    const d = await driveWhere(input, o);
+    const d = await driveWhere(input, o, profile);
     outcome = d.outcome;
     hops = d.hops;
     sources = d.sources;
@@ -183,7 +188,7 @@ export async function runBench(o: BenchOptions): Promise<{ dir: string; result: 
  * can realize L4 hops there (root, iptables), else here with every hop a loopback process. Said once per
  * process when it falls back; EXPOSURE_LAB_EMULATION=netns makes a missing capability an error instead.
  */
-async function driveWhere(input: DriveInput, o: BenchOptions): Promise<Driven> {
+async function driveWhere(input: DriveInput, o: BenchOptions, profile: Profile | undefined): Promise<Driven> {
   const local = input.provider === 'local' && !currentLabNamespace();
   const choice = emulationChoice();
   if (local && choice !== 'loopback') {
@@ -195,7 +200,7 @@ async function driveWhere(input: DriveInput, o: BenchOptions): Promise<Driven> {
     saidOnce(o.log, `emulation: loopback processes (${k.reason}); ${k.hint}`);
     return driveRealizer({ ...input, fallbackReason: `loopback processes: ${k.reason}`, log: o.log, signal: o.signal });
   }
-  return driveRealizer({ ...input, ...(choice === 'loopback' && local ? { fallbackReason: 'loopback processes: EXPOSURE_LAB_EMULATION=loopback' } : {}), log: o.log, signal: o.signal });
+  return driveRealizer({ ...input, ...(choice === 'loopback' && local ? { fallbackReason: 'loopback processes: EXPOSURE_LAB_EMULATION=loopback' } : {}), log: o.log, signal: o.signal, yes: o.yes, confirm: o.confirm, cost: { profile, rateRps: o.rate } });
 }
 
 let said = false;

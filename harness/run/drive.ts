@@ -11,6 +11,7 @@ import { addedPerHop, probeHops } from '../measure/hop-probes.ts';
 import { UserError } from '../lib/errors.ts';
 import { runSpoofProbes } from '../measure/spoof.ts';
 import { pathDelayAddsAnything } from '../load/path-delay.ts';
+import type { Profile } from '../cost/types.ts';
 import { applyOverlay, loadOverlay } from '../calibration/overlay.ts';
 
 export interface DriveInput {
@@ -51,7 +52,16 @@ export function loadPlanFor(shape: LoadShape, r: Realized): LoadPlan {
  * Realizes the scenario, drives it and probes it. A UserError before anything was realized is thrown (the
  * run folder then holds nothing); any later failure is returned as `error` with what was measured.
  */
-export async function driveRealizer(o: DriveInput & { log: (l: string) => void; signal?: AbortSignal }): Promise<Driven> {
+/** What only an in-process run can carry (functions, the parsed profile): the eks provider's confirmation. */
+export interface DriveExtras {
+  log: (l: string) => void;
+  signal?: AbortSignal;
+  yes?: boolean;
+  confirm?: (summary: string) => Promise<boolean>;
+  cost?: { profile?: Profile; rateRps?: number };
+}
+
+export async function driveRealizer(o: DriveInput & DriveExtras): Promise<Driven> {
   const loaded = loadScenarioOrThrow(o.scenario, () => {});
   const scenario = o.calibration ? applyOverlay(loaded, loadOverlay(o.calibration)).scenario : loaded;
   const provider = getProvider(o.provider);
@@ -60,7 +70,7 @@ export async function driveRealizer(o: DriveInput & { log: (l: string) => void; 
   let realized: Realized | undefined;
   try {
     o.log(`provisioning ${scenario.name} with provider ${o.provider}...`);
-    const r = await provider.provision(scenario, { runId: o.runId, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log });
+    const r = await provider.provision(scenario, { runId: o.runId, signal: o.signal, injectLatency: o.injectLatency, seed: o.seed, log: o.log, yes: o.yes, confirm: o.confirm, cost: o.cost });
     realized = r;
     out.hops = r.hops;
     out.incidents = r.incidents;

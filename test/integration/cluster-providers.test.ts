@@ -17,6 +17,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { describeWithTools, inCI } from '../helpers/tools.ts';
 import { namespacesAvailable, startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { playAwsControllers, type FakeAws } from '../helpers/fake-aws-controllers.ts';
+import { startMoto, type Moto } from '../helpers/moto.ts';
 import { loadScenarioOrThrow, scenarioNames } from '../../harness/scenario/resolve.ts';
 import { kindWorkerLabels, kindWorkers } from '../../harness/k8s/kind-config.ts';
 import { renderScenario } from '../../harness/k8s/render.ts';
@@ -32,7 +33,7 @@ import { probe } from '../../harness/measure/probe.ts';
 import { isAlive } from '../../harness/dataplanes/process.ts';
 import { UserError } from '../../harness/lib/errors.ts';
 
-const TOOLS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kwok-stages', 'gateway-api-crds', 'envoy-gateway-crds', 'aws-load-balancer-controller-crds', 'envoy-gateway', 'ingress-nginx-manifests'];
+const TOOLS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kwok-stages', 'gateway-api-crds', 'envoy-gateway-crds', 'aws-load-balancer-controller-crds', 'envoy-gateway', 'ingress-nginx-manifests', 'moto_server'];
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ECHO_IMAGE = 'exposure-lab/lab:0.1.0';
 let seq = 0;
@@ -276,15 +277,20 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
   describe('eks provider (the test plays the AWS controllers and the load balancers behind their addresses)', () => {
     let aws: FakeAws;
     const ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/lab';
-    const eksEnv = {
+    const eksEnv: NodeJS.ProcessEnv = {
       ...env,
       EXPOSURE_LAB_CERT_ARN: ARN,
       EXPOSURE_LAB_VPC_CIDR: '10.0.0.0/16',
       EXPOSURE_LAB_CLOUDFRONT_CIDRS: '130.176.0.0/17',
       EXPOSURE_LAB_WAF_ACL_ARN: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/lab/x',
     };
+    // The eks provider's AWS side checks the account before anything is created: here moto's server on
+    // loopback with fake credentials (the run's SDK-made resources are none for the scenarios below).
+    let moto: Moto | undefined;
     beforeAll(async () => {
       if (!eksPorts) return;
+      moto = await startMoto(bins.moto_server);
+      Object.assign(eksEnv, moto.env);
       // The controllers' Deployments as their Helm charts install them (their pods are kwok pods), the alb
       // IngressClass, and the Lattice GatewayClass the controller accepts.
       const dep = (ns: string, name: string, image: string, envs: Array<{ name: string; value: string }> = []) => ({
@@ -315,6 +321,7 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
     }, 60_000);
     afterAll(async () => {
       await aws?.stop();
+      await moto?.stop();
     });
 
     // Every scenario the eks provider accepts (all its inputs given) whose AWS side is only what the Kubernetes
@@ -334,7 +341,7 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
           const s = loadScenarioOrThrow(name);
           const runId = runIdFor(`eks-${name}`);
           const lines: string[] = [];
-          const r = await provisionEks(s, { runId, injectLatency: true, seed: 1, log: (l) => lines.push(l) }, { kc, env: eksEnv });
+          const r = await provisionEks(s, { runId, injectLatency: true, seed: 1, yes: true, log: (l) => lines.push(l) }, { kc, env: eksEnv });
           try {
             expect(r.tools.kubernetes).toBe(cp.kubernetesVersion);
             expect(r.sources).toEqual([]);
@@ -385,7 +392,7 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
       expect(hook.status, hook.text).toBe(201);
       try {
         const runId = runIdFor('eks-clb-webhook');
-        const err = await provisionEks(loadScenarioOrThrow('clb-per-service'), { runId, injectLatency: true, seed: 1, log: () => {} }, { kc, env: eksEnv }).catch((e) => e);
+        const err = await provisionEks(loadScenarioOrThrow('clb-per-service'), { runId, injectLatency: true, seed: 1, yes: true, log: () => {} }, { kc, env: eksEnv }).catch((e) => e);
         expect(err).toBeInstanceOf(PreflightFailed);
         expect((err as Error).message).toMatch(/! WRONG\s+Classic LB for Service .*mservice\.elbv2\.k8s\.aws.*NLB, not the Classic LB/);
         expect((err as UserError).hint).toMatch(/enableServiceMutatorWebhook=false/);
@@ -398,7 +405,7 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
     it.skipIf(!eksPorts)('refuses before applying anything: an HTTPS ALB without a certificate ARN, every missing input listed at once', async () => {
       const runId = runIdFor('eks-alb-nocert');
       const noCert = { ...eksEnv, EXPOSURE_LAB_CERT_ARN: '' };
-      const err = await provisionEks(loadScenarioOrThrow('alb-ingress-gateway'), { runId, injectLatency: true, seed: 1, log: () => {} }, { kc, env: noCert }).catch((e) => e);
+      const err = await provisionEks(loadScenarioOrThrow('alb-ingress-gateway'), { runId, injectLatency: true, seed: 1, yes: true, log: () => {} }, { kc, env: noCert }).catch((e) => e);
       expect(err).toBeInstanceOf(PreflightFailed);
       expect((err as Error).message).toMatch(/! MISSING\s+ingress-alb \(alb\)\s+HTTPS listener .*certificate ARN/);
       expect((err as Error).message).toMatch(/ok\s+AWS Load Balancer Controller\s+v3\.2\.2/);
@@ -415,13 +422,13 @@ await describeWithTools(TOOLS, 'cluster providers on a real control plane (kwok 
       expect(patch.status, patch.text).toBe(200);
       try {
         const runId = runIdFor('eks-lattice-nonet');
-        const err = await provisionEks(loadScenarioOrThrow('lattice-gateway-api'), { runId, injectLatency: true, seed: 1, log: () => {} }, { kc, env: eksEnv }).catch((e) => e);
+        const err = await provisionEks(loadScenarioOrThrow('lattice-gateway-api'), { runId, injectLatency: true, seed: 1, yes: true, log: () => {} }, { kc, env: eksEnv }).catch((e) => e);
         expect(err).toBeInstanceOf(PreflightFailed);
         expect((err as Error).message).toMatch(/! MISSING\s+VPC Lattice service network .*route would never be programmed/);
         expect((err as UserError).hint).toMatch(/EXPOSURE_LAB_LATTICE_SERVICE_NETWORK/);
         expect(await readObject(kc, { apiVersion: 'v1', kind: 'Namespace', name: runNamespace(runId) })).toBeNull();
         // With the network named, the same cluster is fine.
-        const ok = await provisionEks(loadScenarioOrThrow('lattice-gateway-api'), { runId: runIdFor('eks-lattice-net'), injectLatency: true, seed: 1, log: () => {} }, { kc, env: { ...eksEnv, EXPOSURE_LAB_LATTICE_SERVICE_NETWORK: 'team-net' } });
+        const ok = await provisionEks(loadScenarioOrThrow('lattice-gateway-api'), { runId: runIdFor('eks-lattice-net'), injectLatency: true, seed: 1, yes: true, log: () => {} }, { kc, env: { ...eksEnv, EXPOSURE_LAB_LATTICE_SERVICE_NETWORK: 'team-net' } });
         await ok.teardown();
       } finally {
         await cp.api('/apis/apps/v1/namespaces/aws-application-networking-system/deployments/gateway-api-controller', {

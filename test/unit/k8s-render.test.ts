@@ -70,12 +70,13 @@ describe('k8s manifests: what each setting turns into', () => {
     expect(one(m, 'ClientTrafficPolicy').spec.proxyProtocol).toEqual({});
   });
 
-  it('apigw-nlb-gateway: Envoy reads the mapped header; on eks API Gateway and the VPC link are reported, not faked', () => {
+  it('apigw-nlb-gateway: Envoy reads the mapped header; on eks API Gateway and the VPC link are made by the AWS SDK, outside the manifests', () => {
     const m = render('apigw-nlb-gateway', 'eks');
     const ctp = one(m, 'ClientTrafficPolicy');
     expect(ctp.spec.clientIPDetection).toEqual({ customHeader: { name: 'X-Client-IP', failClosed: false } });
     expect(ann(one(m, 'EnvoyProxy'), SVC + 'aws-load-balancer-scheme')).toBe('internal');
-    expect(m.unrealized.map((u) => u.component).sort()).toEqual(['apigw-rest', 'vpc-link']);
+    expect(m.unrealized).toEqual([]);
+    expect(m.outside.map((o) => `${o.component}:${o.how.match(/\((\S+),/)?.[1]}`)).toEqual(['apigw-rest:apigw-rest-api', 'vpc-link:apigw-vpc-link']);
     const kind = render('apigw-nlb-gateway', 'kind');
     expect(kind.unrealized).toEqual([]);
     expect(kind.outside.map((o) => `${o.component}:${o.how.split(' ')[0]}`)).toEqual(['apigw-rest:LocalStack', 'vpc-link:lab', 'nlb:lab']);
@@ -120,9 +121,11 @@ describe('k8s manifests: what each setting turns into', () => {
     expect(one(m, 'ClientTrafficPolicy').spec.clientIPDetection).toEqual({ xForwardedFor: { numTrustedHops: 1 } });
   });
 
-  it('alb-nlb-gateway on eks: the standalone ALB and its WAF are reported as not realized', () => {
+  it('alb-nlb-gateway on eks: the standalone ALB and its WAF are made by the AWS SDK, outside the manifests', () => {
     const m = render('alb-nlb-gateway', 'eks');
-    expect(m.unrealized.map((u) => u.component).sort()).toEqual(['alb', 'waf']);
+    expect(m.unrealized).toEqual([]);
+    expect(m.outside.map((o) => o.component)).toEqual(['alb', 'waf']);
+    expect(m.outside.every((o) => o.how.includes('AWS SDK'))).toBe(true);
   });
 
   it('clb-per-service: N Services of type LoadBalancer, Classic (no type annotation), TCP backend, ETP Cluster', () => {
@@ -145,7 +148,8 @@ describe('k8s manifests: what each setting turns into', () => {
     expect(svc.metadata.namespace).toBe('ingress-nginx');
     expect(svc.metadata.annotations[SVC + 'aws-load-balancer-backend-protocol']).toBe('http');
     expect(svc.spec.externalTrafficPolicy).toBe('Local');
-    expect(m.unrealized.map((u) => u.component).sort()).toEqual(['cloudfront', 'waf']);
+    expect(m.unrealized).toEqual([]);
+    expect(m.outside.map((o) => o.component)).toEqual(['cloudfront', 'waf']);
   });
 
   it('lattice-gateway-api: Gateway of class amazon-vpc-lattice, HTTPRoute 75/25 over per-version Services', () => {

@@ -24,9 +24,9 @@ export type AlbSettings = z.infer<typeof settings>;
 
 let traceCounter = 0;
 
-const STANDALONE = {
-  reason: 'a standalone ALB in front of another load balancer is not created by Kubernetes controllers',
-  hint: 'create the ALB with ip targets at the NLB private addresses, or use provisioning: ingress-controller',
+const INGRESS_ELSEWHERE = {
+  reason: 'an ALB from the ingress controller must be the load balancer directly in front of the cluster',
+  hint: 'use provisioning: standalone for an ALB in front of another load balancer (the lab creates it with the AWS SDK)',
 };
 
 export const alb: ComponentDefinition<AlbSettings> = {
@@ -45,7 +45,8 @@ export const alb: ComponentDefinition<AlbSettings> = {
   realize: {
     local: () => ({ realizer: 'l7-proxy', listeners: { block: 'lbNodes', per: 'az' } }),
     cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
-    eks: (s) => (s.provisioning === 'ingress-controller' ? { by: 'cluster-lb', lb: 'alb-ingress', elsewhere: STANDALONE } : { by: 'not-created', ...STANDALONE }),
+    // Standalone: the lab creates it with the AWS SDK, ip targets at the private addresses of the NLB behind it.
+    eks: (s) => (s.provisioning === 'ingress-controller' ? { by: 'cluster-lb', lb: 'alb-ingress', elsewhere: INGRESS_ELSEWHERE } : { by: 'aws-sdk', sdk: 'standalone-alb' }),
   },
   describe: (s) => [
     `${s.scheme} ALB (${s.provisioning}), ${s.https ? 'HTTPS' : 'HTTP'} listener, ${s.targetType} targets, ${s.rulesEvaluated} rule(s) evaluated`,

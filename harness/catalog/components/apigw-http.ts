@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ComponentDefinition } from '../types.ts';
 import { setHeader } from '../headers.ts';
-import { APIGW_NOT_CREATED, apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
+import { apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
 import { assumption, lognormalModel, sourced, SOURCES } from '../latency.ts';
 
 const settings = z.strictObject({
@@ -24,7 +24,7 @@ export const apigwHttp: ComponentDefinition<ApigwHttpSettings> = {
   realize: {
     local: apigwLocal,
     cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
-    eks: () => APIGW_NOT_CREATED,
+    eks: () => ({ by: 'aws-sdk', sdk: 'apigw-http-api' }),
   },
   describe: (s) => [
     'adds RFC 7239 Forwarded: for=<client>; no X-Forwarded-For of its own (observed)',

@@ -4,7 +4,7 @@
 // its own): facts rows 15-16 document the HTTP API case; the REST case is assumed, not documented.
 import { z } from 'zod';
 import type { ComponentDefinition } from '../types.ts';
-import { APIGW_NOT_CREATED, apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
+import { PRIVATE_API_NOT_CREATED, apigwFacets, apigwLimits, apigwLocal, mapSourceIp, throttleSchema } from './apigw.ts';
 import { assumption, lognormalModel, sourced, SOURCES } from '../latency.ts';
 
 const settings = z.strictObject({
@@ -32,7 +32,8 @@ export const apigwRest: ComponentDefinition<ApigwRestSettings> = {
     local: apigwLocal,
     // LocalStack's API Gateway REST emulation (kind has no AWS).
     cluster: () => ({ where: 'outside', by: 'localstack-apigw' }),
-    eks: () => APIGW_NOT_CREATED,
+    // The lab creates it with the AWS SDK (harness/aws/realizers.ts), as on the kind path against an emulator.
+    eks: (s) => (s.endpointType === 'private' ? PRIVATE_API_NOT_CREATED : { by: 'aws-sdk', sdk: 'apigw-rest-api' }),
   },
   describe: (s) => [
     `${s.endpointType} REST API, ${s.integration} integration; client headers passed through (observed, undocumented)`,

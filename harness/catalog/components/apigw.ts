@@ -53,8 +53,9 @@ export function apigwLocal(s: { throttle: { rateRps: number; burst: number }; ti
   };
 }
 
-export const APIGW_NOT_CREATED = {
+/** A private REST API needs an interface VPC endpoint and a resource policy, which the lab does not make. */
+export const PRIVATE_API_NOT_CREATED = {
   by: 'not-created' as const,
-  reason: 'API Gateway is not a Kubernetes object; the lab does not create it on EKS yet',
-  hint: 'create the API, VPC link and integration (mapping context.identity.sourceIp to the scenario header) toward the NLB the run prints, then run the scenario without the API Gateway hops',
+  reason: 'a private REST API is reachable only through an interface VPC endpoint (execute-api) with a resource policy, which the lab does not create',
+  hint: 'use endpointType: regional (the lab creates it with the AWS SDK), or create the VPC endpoint and policy and run from inside the VPC',
 };

@@ -42,7 +42,7 @@ export const cloudfront: ComponentDefinition<CloudFrontSettings> = {
       enforce: { responseTimeoutS: s.originTimeoutS, upstreamKeepAliveS: s.originKeepaliveS },
     }),
     cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
-    eks: () => ({ by: 'not-created', reason: 'CloudFront is not a Kubernetes object; the lab does not create distributions', hint: 'create a distribution whose origin is the load balancer the run prints' }),
+    eks: () => ({ by: 'aws-sdk', sdk: 'cloudfront-distribution' }),
   },
   describe: (s) => [
     `viewers over ${s.viewerProtocol.toUpperCase()} (${s.geography}), cache hit ratio ${s.cacheHitRatio}`,

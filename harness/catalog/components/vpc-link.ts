@@ -28,7 +28,7 @@ export const vpcLink: ComponentDefinition<VpcLinkSettings> = {
   realize: {
     local: () => ({ realizer: 'l4-forwarder', listeners: { block: 'vpcLinkEnis', per: 'az', maxAzs: 1 }, kernelNat: true }),
     cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
-    eks: () => ({ by: 'not-created', reason: 'a VPC link belongs to API Gateway (see the apigw hop)', hint: 'create it with the API Gateway' }),
+    eks: () => ({ by: 'aws-sdk', sdk: 'apigw-vpc-link' }),
   },
   describe: (s) =>
     s.version === 'v1'

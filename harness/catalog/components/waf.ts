@@ -40,10 +40,8 @@ export const waf: ComponentDefinition<WafSettings> = {
       enforce: s.rateLimitPer5Min ? { perSourceLimitPer5Min: s.rateLimitPer5Min } : {},
     }),
     cluster: () => ({ where: 'outside', by: 'lb-emulator' }),
-    eks: () => ({
-      by: 'alb-ingress-annotation',
-      elsewhere: { reason: 'WAF is attached by annotation only directly after an ALB from the ingress controller', hint: 'attach the web ACL to the resource in front (CloudFront / API Gateway stage)' },
-    }),
+    // After an ALB Ingress: the controller's annotation; in front of anything else the lab creates the web ACL.
+    eks: () => ({ by: 'alb-ingress-annotation', elsewhere: { by: 'aws-sdk', sdk: 'waf-web-acl' } }),
   },
   describe: (s) => [
     `${s.rules} rule(s); ${s.blockRules.length} header block rule(s)${s.rateLimitPer5Min ? `; rate-based rule ${s.rateLimitPer5Min} req / 5 min / IP` : ''}`,

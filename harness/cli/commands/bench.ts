@@ -4,6 +4,7 @@ import { RUN_OPTIONS, runOptions } from '../run-options.ts';
 import { UserError } from '../../lib/errors.ts';
 import { BENCH_DEFAULTS, runBench } from '../../run/bench.ts';
 import { interruptible } from '../interrupt.ts';
+import { confirmOnTerminal } from '../confirm.ts';
 import { ms, pct } from '../../report/format.ts';
 
 export const bench: Command = {
@@ -35,6 +36,7 @@ Options (defaults in brackets):
   --calibrate-from <result.json>      model provider: fit from measured runs (repeatable) [none]
   --calibration <file>                local, model: hop latency from a calibration overlay
                                       (exposure-lab calibrate) instead of the catalog [none]
+  --yes                               eks: create the AWS resources without asking (after the prechecks) [ask]
 
 Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
   async run(argv) {
@@ -46,6 +48,7 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
       out: { type: 'string' },
       'calibrate-from': { type: 'string', multiple: true },
       calibration: { type: 'string' },
+      yes: { type: 'boolean' },
     });
     const scenario = positionals[0];
     if (!scenario) throw new UserError('bench: which scenario?', 'exposure-lab bench public-nlb (names: exposure-lab list)');
@@ -77,6 +80,8 @@ Example: exposure-lab bench public-nlb --rate 300 --duration 20`,
         progress: true,
         calibrateFrom: values['calibrate-from'],
         calibration: values.calibration,
+        yes: values.yes,
+        confirm: confirmOnTerminal,
       });
       const l = result.latencyMs;
       console.log(`${result.scenario} (${result.provider}): ${result.load.requests} requests, ${result.load.achievedRps.toFixed(1)}/${result.load.targetRps} req/s, errors ${result.load.errors} (${result.load.fidelity})`);

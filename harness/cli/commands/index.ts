@@ -23,7 +23,7 @@ export const COMMANDS: CommandRef[] = [
   { name: 'cost', summary: 'monthly AWS bill of a scenario for a traffic profile (modeled), comparisons, cost vs request rate', load: async () => (await import('./cost.ts')).cost },
   { name: 'prices', summary: 'show the dated price snapshot, or refresh it from the AWS Price List API (needs credentials)', load: async () => (await import('./prices.ts')).prices },
   { name: 'calibrate', summary: 'fit per-hop latency distributions from your own measured runs into a calibration overlay (bench --calibration)', load: async () => (await import('./calibrate.ts')).calibrate },
-  { name: 'sweep', summary: 'model p50/p99, errors and monthly cost against request rate; saturation and crossovers (all modeled)', load: async () => (await import('./sweep.ts')).sweep },
+  { name: 'sweep', summary: 'model p50/p99, errors and cost against request rate (--rps); with --run/--all: list/delete what runs left in AWS and Kubernetes', load: async () => (await import('./sweep.ts')).sweep },
   { name: 'doctor', summary: 'check the external tools (Envoy, Envoy Gateway, k6, Kubernetes control plane, AWS emulator, ...) and Docker/kind/kubectl/AWS credentials', load: async () => (await import('./doctor.ts')).doctor },
   { name: 'ip-matrix', summary: 'run the rows of facts/client-ip.md as scenario variants with real traffic; measured vs documented (exit 1 on a mismatch)', load: async () => (await import('./ip-matrix.ts')).ipMatrix },
 ];

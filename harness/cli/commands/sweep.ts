@@ -1,5 +1,6 @@
 // `exposure-lab sweep`: the model provider across request rates for several scenarios. Thin: parse, call the
-// pure sweep and renderers, write the folder, print tables. Every figure is modeled.
+// pure sweep and renderers, write the folder, print tables. Every figure is modeled. With --run or --all it is
+// the leak sweep instead (sweep-leaks.ts): what runs left behind in AWS and Kubernetes.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
@@ -15,6 +16,12 @@ import type { Crossing } from '../../result/sweep.ts';
 import { scenarioText } from '../../report/sweep.ts';
 import { writeSweepFolder } from '../../report/sweep-folder.ts';
 import { applyOverlay, loadOverlay, type OverlayApplication } from '../../calibration/overlay.ts';
+import { LEAK_SWEEP_HELP, leakSweep } from './sweep-leaks.ts';
+
+/** --run / --all select the leak sweep; scenario names and --rps the model sweep. */
+export function isLeakSweep(argv: string[]): boolean {
+  return argv.some((a) => a === '--all' || a === '--run' || a.startsWith('--run='));
+}
 
 const DEFAULTS = { points: 50, durationS: 3600, budget: 100_000, out: 'reports/sweeps', profile: 'profiles/medium.yaml', seed: 1, clientTimeoutS: 60 };
 
@@ -28,7 +35,7 @@ export function parseRps(raw: string | undefined): { from: number; to: number } 
 
 export const sweep: Command = {
   name: 'sweep',
-  summary: 'model p50/p99, errors and monthly cost against request rate; saturation and crossovers (all modeled)',
+  summary: 'model p50/p99, errors and cost against request rate (--rps); with --run/--all: list/delete what runs left in AWS and Kubernetes',
   help: `Usage: exposure-lab sweep <scenario...> --rps <from>..<to> [options]
 
 Simulates each scenario with the model provider (no processes) at log-spaced request rates and reports
@@ -49,8 +56,11 @@ Options (defaults in brackets):
   --no-charts                   skip SVG charts
   --out <dir>                   parent folder [${DEFAULTS.out}]
 
-Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --points 20`,
+Example: exposure-lab sweep public-nlb apigw-nlb-gateway --rps 10..50000 --points 20
+
+${LEAK_SWEEP_HELP}`,
   async run(argv) {
+    if (isLeakSweep(argv)) return leakSweep.run(argv);
     const { values, positionals } = parseOptions('sweep', argv, {
       rps: { type: 'string' },
       points: { type: 'string' },

@@ -60,7 +60,7 @@ export interface OutsideRunner {
    * API Gateway REST by another realization (kind: LocalStack) in front of `upstream`; returns where the
    * client enters and how the hop is reported. Without it the hop is the lab's L7 emulation like any other.
    */
-  startApiGateway?(hp: HopPlan, upstream: UpstreamSpec, o: { runLabel: string; runId: string; signal: AbortSignal }): Promise<{ entry: { host: string; port: number; path: string }; hop: HopRealization }>;
+  startApiGateway?(hp: HopPlan, upstream: UpstreamSpec, o: { runLabel: string; runId: string; scenario?: string; signal: AbortSignal }): Promise<{ entry: { host: string; port: number; path: string }; hop: HopRealization }>;
   /** Stops everything started, innermost last; returns problems. */
   stopAll(): Promise<string[]>;
   /** Processes started on this machine (pid and what), for the result. */

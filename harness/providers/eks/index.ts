@@ -26,6 +26,9 @@ import { waitFrontReady, type Readiness } from '../../cluster/readiness.ts';
 import { loadKindVersions } from '../../cluster/versions.ts';
 import { ALLOW_REMOTE_ENV, assertApiServerAllowed, assertTargetAllowed, RemoteTargetRefused, serverHost } from '../../cluster/guard.ts';
 import { credentialSource, diagnoseEks, type EksFacts } from './available.ts';
+import { liftSteps, prepareAwsSide, type AwsSide } from './aws-side.ts';
+import { leftoverLines, provisionFailure } from '../../aws/provision.ts';
+import type { AwsRun } from '../../aws/run.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +110,8 @@ interface EksCtx extends InClusterCtx {
    * (API Gateway, CloudFront, a standalone ALB). Readiness then probes that entry, after the steps creating it.
    */
   entry?: () => { host: string; port: number; path: string; tls: boolean } | null;
+  /** The AWS side (harness/aws): its steps run after the Kubernetes ones that make the front. */
+  aws: AwsRun;
 }
 
 function eksSteps(env: NodeJS.ProcessEnv): Step<EksCtx>[] {
@@ -180,35 +185,63 @@ export async function provisionEks(scenario: Scenario, opts: RealizeOptions, o: 
     throw new UserError((e as Error).message, `run eks benchmarks from a machine allowed to reach the cluster and its load balancers, with ${ALLOW_REMOTE_ENV}=1`);
   }
   const log = (l: string) => opts.log(`eks: ${l}`);
+  // AWS prechecks and the confirmation come before anything is created, in AWS or in the cluster: the
+  // controllers create billed load balancers too.
+  const aws: AwsSide = await prepareAwsSide(scenario, opts, env);
   // The client speaks TLS when the AWS front it reaches (the cluster's load balancer, or Lattice) terminates it.
   const front = scenario.hops.slice(1).find((h) => ['cluster-lb', 'gateway-api-lattice'].includes(eksRealization(h).by));
   const tls = !!front && front.entry.tls(front.settings) === 'terminate';
-  const ctx: EksCtx = { kc, scenario, manifest, opts: { ...opts, log }, env, nodePorts: [], tls };
+  const ctx: EksCtx = {
+    kc, scenario, manifest, opts: { ...opts, log }, env, nodePorts: [], tls, aws: aws.run,
+    // The lab's own front resource (API Gateway, CloudFront, a standalone ALB), once the AWS steps made it.
+    entry: () => {
+      const e = aws.entry();
+      return e ? { host: e.host, port: e.port, path: e.path, tls: !!e.tls } : null;
+    },
+  };
+  // Kubernetes steps up to the front's address, then the AWS steps (they build on the controllers' load
+  // balancers), then readiness of whatever the client reaches.
+  const k8sSteps = eksSteps(env);
+  const readiness = k8sSteps.pop()!;
+  const steps: Step<EksCtx>[] = [...k8sSteps, ...liftSteps<EksCtx>(aws.steps, (c) => c.aws), readiness];
   let p: Provisioned;
   try {
-    p = await runSteps(eksSteps(env), ctx, { log, signal: opts.signal });
+    p = await runSteps(steps, ctx, { log, signal: opts.signal });
   } catch (e) {
+    aws.close();
+    if (e instanceof StepError && aws.stepNames.has(e.step)) throw provisionFailure(e, aws.run);
     if (e instanceof StepError && e.cause instanceof PreflightFailed) throw e.cause;
+    const left = leftoverLines(aws.run.created, aws.run.clients.target, opts.runId);
     if (e instanceof StepError && (e.cause instanceof UserError || e.cause instanceof RemoteTargetRefused))
-      throw new UserError((e.cause as Error).message, `the run's objects were deleted; exposure-lab sweep --run ${runLabel(opts.runId)} removes anything left`);
+      throw new UserError([(e.cause as Error).message, ...left].join('\n'), `the run's objects were deleted; sweep leftovers with: npx exposure-lab sweep --run ${runLabel(opts.runId)} --yes`);
     throw e;
   }
   const rec = ctx.preflight?.recorded ?? {};
-  const hops = eksHops(scenario, manifest, rec, echoImage, ctx.readiness);
-  if (hops[0]) hops[0].notes = [...(hops[0].notes ?? []), ...manifest.notes];
+  const hops = eksHops(scenario, manifest, rec, echoImage, ctx.readiness).map((h) => {
+    const by = aws.realizedBy(h.name);
+    return by ? { ...h, realizedBy: by } : h;
+  });
+  if (hops[0]) hops[0].notes = [...(hops[0].notes ?? []), ...manifest.notes, ...aws.controllerMade.map((f) => `in AWS for this run (read back by tag): ${f}`)];
   const incidents: string[] = [];
+  const own = aws.entry();
   return {
-    entry: { host: ctx.endpoint!.host, port: ctx.endpoint!.port, path: '/', hostHeader: ctx.endpoint!.host, tls: tls ? { servername: ctx.endpoint!.host, rejectUnauthorized: false } : null },
+    // The entry is the lab's own front resource when there is one, else the cluster's front.
+    entry: own ?? { host: ctx.endpoint!.host, port: ctx.endpoint!.port, path: '/', hostHeader: ctx.endpoint!.host, tls: tls ? { servername: ctx.endpoint!.host, rejectUnauthorized: false } : null },
     // Off this machine the client address is the real one: no 127.x source binding (the OS picks the source).
     sources: [],
     hops,
     observe: { clientIpHeader: ECHO_HEADERS.clientIp, tallyHeaders: [ECHO_HEADERS.version] },
-    tools: { ...rec, 'eks context': kc.getCurrentContext(), entry: `${ctx.endpoint!.what} ${ctx.endpoint!.host}:${ctx.endpoint!.port}` },
+    tools: { ...rec, 'eks context': kc.getCurrentContext(), entry: own ? `lab-made AWS front ${own.host}:${own.port}` : `${ctx.endpoint!.what} ${ctx.endpoint!.host}:${ctx.endpoint!.port}` },
     processes: [],
     incidents,
     teardown: async () => {
       await p.teardown();
-      for (const e of p.teardownErrors) incidents.push(`teardown: ${e}`);
+      for (const t of p.teardownErrors) incidents.push(`teardown: ${t}`);
+      for (const l of leftoverLines(aws.run.created, aws.run.clients.target, opts.runId)) {
+        incidents.push(l);
+        opts.log(`eks: ${l}`);
+      }
+      aws.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { HopRealization } from '../../result/types.ts';
 import { READY_MARK } from './container-main.ts';
 import { LABELS, dnsName } from '../../k8s/names.ts';
 import type { OutsideRunner } from '../cluster/outside.ts';
-import { createRestApi, invokePath, restApiCalls } from './localstack-apigw.ts';
+import { restApiOnEmulator } from '../../aws/emulator.ts';
 
 /** A free port on a loopback address (bound and released: the container binds it next). */
 export function freePort(host: string): Promise<number> {
@@ -79,12 +79,17 @@ export function containerRunner(o: { labImage: string; localstackImage: string }
       const host = hp.listeners[0].host;
       const port = await freePort(host);
       containers.push(await startContainer(localStackContainerSpec(o.localstackImage, { host, port }, r.runLabel)));
-      // The API Gateway calls (the AWS-side issue replaces these hand-written ones with the SDK's).
-      const vars = await createRestApi(
-        `http://${host}:${port}`,
-        restApiCalls({ name: dnsName(['lab', r.runId]), upstream: `http://${up.host}:${up.port}`, sourceIpHeader: hp.hop.settings.sourceIpHeader, stage: 'lab' }),
-        r.signal,
-      );
+      // The same SDK code as the eks provider (harness/aws), pointed at LocalStack.
+      const api = await restApiOnEmulator({
+        endpoint: `http://${host}:${port}`,
+        runId: r.runId,
+        scenario: r.scenario ?? dnsName(['lab', r.runId]),
+        hop: hp.hop.name,
+        upstream: `http://${up.host}:${up.port}`,
+        sourceIpHeader: hp.hop.settings.sourceIpHeader,
+        timeoutS: hp.hop.settings.timeoutS,
+      });
+      if (r.signal.aborted) throw new Error('interrupted');
       const hop: HopRealization = {
         name: hp.hop.name,
         component: hp.hop.component,
@@ -94,7 +99,7 @@ export function containerRunner(o: { labImage: string; localstackImage: string }
         listen: `${host}:${port}`,
         notes: ["API Gateway REST emulated by LocalStack: its own latency is measured, not AWS's; throttles are LocalStack's (none by default)"],
       };
-      return { entry: { host, port, path: invokePath(vars.api, 'lab') }, hop };
+      return { entry: { host, port, path: api.invokePath }, hop };
     },
     async stopAll() {
       const errs: string[] = [];
