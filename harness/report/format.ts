@@ -53,7 +53,10 @@ export function gatewayTimeRows(g: NonNullable<import('../result/types.ts').HopR
 
 /** A hop's measured added latency in this run (start-up probes, nothing injected), for tables. */
 export function hopAddedText(h: { addedMs?: { p50: number; p99: number } | null }, last: boolean): string {
-  if (h.addedMs) return `${ms(h.addedMs.p50)} / ${ms(h.addedMs.p99)} ms`;
+  // A difference of two percentiles of a few hundred probes can come out negative: that is probe noise, not a
+  // hop that saves time; say so instead of printing a negative latency as if it were measured.
+  const one = (x: number) => (x < 0 ? `~0 (${ms(x)}: probe noise)` : ms(x));
+  if (h.addedMs) return `${one(h.addedMs.p50)} / ${one(h.addedMs.p99)} ms`;
   if (h.addedMs === null) return 'not probed (see notes)';
   return last ? '(the floor)' : '';
 }
