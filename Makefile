@@ -2,7 +2,7 @@
 # second when everything is there). Which tools each target installs (infra/tools/tools.yaml, `targets:`):
 #   test, setup                      every tool marked install: auto (data planes, Envoy, Envoy Gateway, k6,
 #                                    the Kubernetes control plane, kwok, moto, CRDs)
-#   bench compare regress ip-matrix  the data planes (nginx; Envoy Gateway with the Envoy it runs, egctl); k6 with DRIVER=k6
+#   bench compare regress ip-matrix  the data planes (nginx; Envoy Gateway with the Envoy it runs, egctl), iptables, k6
 #   perf                             the above and wrk
 #   cost sweep list plan validate doctor   node_modules only
 #   kind-prereqs                     kind and kubectl
