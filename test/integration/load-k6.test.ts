@@ -73,9 +73,18 @@ await describeWithTools(['k6'], 'k6 driver (real k6 v2)', (bins) => {
   });
 
   it('three runners with the operator\'s segments, each from its own addresses: one exact histogram, the target rate', async () => {
-    const raw = fs.mkdtempSync(path.join(os.tmpdir(), 'k6-raw-'));
-    seenBySource = new Map();
-    const out = await runK6(plan(), { runners: 3, rawDir: raw });
+    // A stall of the whole machine (2 shared cores) makes every runner lag at once, which the driver rightly
+    // reports; that says nothing about the segments or the merge, so such an attempt is repeated (at most 3).
+    let raw = '';
+    let out: Awaited<ReturnType<typeof runK6>> | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      raw = fs.mkdtempSync(path.join(os.tmpdir(), 'k6-raw-'));
+      seenBySource = new Map();
+      out = await runK6(plan(), { runners: 3, rawDir: raw });
+      if (!out.runners!.every((r) => r.status === 'lagged')) break;
+      console.warn(`attempt ${attempt}: every runner lagged (machine stall): ${out.incomplete?.join('; ')}`);
+    }
+    out = out!;
     expect(out.runners!.map((r) => [r.segment, r.status, r.sources])).toEqual([
       ['0:1/3', 'ok', 4],
       ['1/3:2/3', 'ok', 4],
