@@ -126,7 +126,9 @@ async function main(): Promise<void> {
   console.log(`  Envoy Gateway + Envoy  p50 ${signed(add('envoy', 'p50'))}  p99 ${signed(add('envoy', 'p99'))}`);
   console.log(`  built-in emulation     p50 ${signed(add('builtin', 'p50'))}  p99 ${signed(add('builtin', 'p99'))}`);
   console.log('  (a negative figure is the difference of two noisy medians: probe noise, not a gateway that saves time)');
-  console.log(`  ratio Envoy / built-in added p50: ${(add('envoy', 'p50') / Math.max(1e-6, add('builtin', 'p50'))).toFixed(2)}, p99: ${(add('envoy', 'p99') / Math.max(1e-6, add('builtin', 'p99'))).toFixed(2)}`);
+  // A ratio of differences means nothing when either difference is within noise (zero or negative).
+  const ratio = (f: 'p50' | 'p99') => (add('envoy', f) > 0 && add('builtin', f) > 0 ? (add('envoy', f) / add('builtin', f)).toFixed(2) : 'n/a (a difference at or below zero)');
+  console.log(`  ratio Envoy / built-in added p50: ${ratio('p50')}, p99: ${ratio('p99')}`);
   if (own.length) console.log(`  Envoy's own time from its access log, p50: ${median(own).toFixed(3)} ms (goal: at most 0.1 ms)`);
   console.log(`max req/s, closed loop, 16 connections (median of ${ROUNDS}; measured):`);
   console.log(`  direct ${median(rps.direct).toFixed(0)}  built-in ${median(rps.builtin).toFixed(0)}  Envoy Gateway + Envoy ${median(rps.envoy).toFixed(0)}`);
