@@ -4,7 +4,7 @@
 // detection and PROXY, BackendTrafficPolicy timeout and retry, EnvoyProxy replicas). What the catalog does not
 // model is still run by Envoy as written; the warnings say which fields plan and the model leave out.
 import { validateAgainstCrd } from '../tools/crds.ts';
-import type { AtConfig, AtObject, HopConfigDoc, ReaderResult } from './load.ts';
+import type { AtConfig, AtObject, HopConfigDoc, ReaderResult } from './types.ts';
 import type { ChosenListener, LocatedObject } from './types.ts';
 
 /** Envoy Gateway puts objects without a namespace here (its config.DefaultNamespace). */

@@ -1,7 +1,7 @@
 // Reading a user's ingress-nginx controller ConfigMap: the client-IP keys map onto the lab's nginx realization
 // (dataplanes/nginx.ts writes them the way the ingress-nginx template does); every other key is reported, one
 // warning each, never dropped silently: the lab's nginx generates only the client-IP part of the template.
-import type { AtConfig, AtObject, HopConfigDoc, ReaderResult } from './load.ts';
+import type { AtConfig, AtObject, HopConfigDoc, ReaderResult } from './types.ts';
 import type { LocatedObject, UserGatewayConfig } from './types.ts';
 
 const bool = (v: string): boolean | null => (v === 'true' ? true : v === 'false' ? false : null);

@@ -8,31 +8,11 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
 import { formatPath } from '../lib/diagnostics.ts';
 import { locate } from '../lib/positions.ts';
-import type { LocatedObject, UserGatewayConfig, UserObject } from './types.ts';
+import type { AtConfig, AtObject, HopConfigDoc, LocatedObject, Reader, UserGatewayConfig, UserObject } from './types.ts';
+
+export type { AtConfig, AtObject, HopConfigDoc, Reader, ReaderResult } from './types.ts';
 import { readEnvoyGatewayFiles } from './envoy-gateway.ts';
 import { readIngressNginxFiles } from './ingress-nginx.ts';
-
-/** The hop's `config` as the scenario writes it. */
-export interface HopConfigDoc {
-  files: string[];
-  /** envoy-gateway: the Gateway the chain reaches ("name" or "namespace/name"), when the files hold several. */
-  gateway?: string;
-  /** envoy-gateway: its listener, when the Gateway has several. */
-  listener?: string;
-}
-
-/** Report a problem at a field of one user object. */
-export type AtObject = (o: LocatedObject, field: Array<string | number>, severity: LocatedDiagnostic['severity'], code: string, message: string, hint: string) => void;
-/** Report a problem at a field of the hop's `config` in the scenario file. */
-export type AtConfig = (field: Array<string | number>, severity: LocatedDiagnostic['severity'], code: string, message: string, hint: string) => void;
-
-export interface ReaderResult {
-  /** Settings the files decide (merged over the hop's own settings). */
-  settings: Record<string, unknown>;
-  config: Omit<UserGatewayConfig, 'product' | 'files' | 'objects'>;
-}
-
-export type Reader = (objects: LocatedObject[], cfg: HopConfigDoc, at: { object: AtObject; config: AtConfig }) => ReaderResult;
 
 /** One reader per gateway product (the catalog's gateway facet names the product). */
 export const READERS: Record<UserGatewayConfig['product'], Reader> = {

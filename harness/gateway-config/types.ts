@@ -2,6 +2,8 @@
 // written (Gateway API + Envoy Gateway objects, or an ingress-nginx ConfigMap), where each came from (file,
 // document, line), and what the lab reads out of them. Pure data, built by gateway-config/load.ts.
 
+import type { LocatedDiagnostic } from '../lib/diagnostics.ts';
+
 /** A Kubernetes object as written in a user's file. */
 export interface UserObject {
   apiVersion: string;
@@ -47,3 +49,27 @@ export interface UserGatewayConfig {
   /** ingress-nginx: every ConfigMap key and what the lab does with it. */
   nginxKeys?: Array<{ key: string; value: string; use: 'mapped' | 'no-effect-here' | 'not-honoured'; note: string }>;
 }
+
+// The readers' contract (load.ts dispatches to one reader per product; the readers import only this file).
+/** The hop's `config` as the scenario writes it. */
+export interface HopConfigDoc {
+  files: string[];
+  /** envoy-gateway: the Gateway the chain reaches ("name" or "namespace/name"), when the files hold several. */
+  gateway?: string;
+  /** envoy-gateway: its listener, when the Gateway has several. */
+  listener?: string;
+}
+
+/** Report a problem at a field of one user object. */
+export type AtObject = (o: LocatedObject, field: Array<string | number>, severity: LocatedDiagnostic['severity'], code: string, message: string, hint: string) => void;
+/** Report a problem at a field of the hop's `config` in the scenario file. */
+export type AtConfig = (field: Array<string | number>, severity: LocatedDiagnostic['severity'], code: string, message: string, hint: string) => void;
+
+export interface ReaderResult {
+  /** Settings the files decide (merged over the hop's own settings). */
+  settings: Record<string, unknown>;
+  config: Omit<UserGatewayConfig, 'product' | 'files' | 'objects'>;
+}
+
+export type Reader = (objects: LocatedObject[], cfg: HopConfigDoc, at: { object: AtObject; config: AtConfig }) => ReaderResult;
+
