@@ -22,7 +22,7 @@ console.log(`\n== emulation figures (measured ${f.where}; the machine may be sha
 console.log(`load average at start ${f.loadAvg[0].map((x) => x.toFixed(1)).join(' ')}, at end ${f.loadAvg[1].map((x) => x.toFixed(1)).join(' ')} (${f.cpus} CPUs)`);
 console.log(`driver hold queue: |actual - intended| for lognormal(0.1, p99 0.5) holds: p50 ${f3(f.hold.p50)} ms, p99 ${f3(f.hold.p99)} ms, max ${f3(f.hold.max)} ms`);
 
-console.log('\nlab overhead per emulated hop (--no-latency, 200 req/s open model, chain vs direct in the same run, interleaved slots):');
+console.log('\nlab overhead per emulated hop (--no-latency, 200 req/s open model, chain vs direct in the same run, interleaved slots; every chain up at once, so the gateway hop runs on the built-in emulation here: the real Envoy Gateway hop is bench/gateway.ts):');
 const direct = f.overhead.find((r) => r.scenario === 'direct')!;
 console.log(`  direct (the floor)                               p50 ${f3(direct.p50)} ms  p99 ${f3(direct.p99)} ms`);
 for (const r of f.overhead.filter((x) => x.scenario !== 'direct')) {
