@@ -69,10 +69,10 @@ describe('run metadata: what differs, how much it matters, what to do', () => {
     expect(diffs.map((d) => d.field).sort()).toEqual(['hops.envoy.realizedBy', 'hops.waf', 'meta.gitRevision', 'meta.scenarioSha256']);
   });
 
-  it('--accept turns a refusal into a warning that says it was accepted', () => {
+  it('--allow turns a refusal into a warning that says it was accepted', () => {
     const a = admit(compareMetadata(base, with_((m) => (m.machine.cpus = 8))), ['machine']);
     expect(a.ok).toBe(true);
-    expect(a.warnings[0].why).toMatch(/accepted with --accept machine/);
+    expect(a.warnings[0].why).toMatch(/accepted with --allow machine/);
   });
 });
 

@@ -113,6 +113,8 @@ export function tQuantile(p: number, df: number): number {
   return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3);
 }
 
+const article = (w: string): string => (/^[aeiou]/i.test(w) ? 'an' : 'a');
+
 /** Asymptotic relative efficiency of the Wilcoxon tests against the t-test under normal noise (3/pi). */
 const WILCOXON_ARE = 3 / Math.PI;
 
@@ -498,13 +500,13 @@ function detectable(spec: ContinuousSpec, s: GateSettings, level: number, total:
     const ln = Math.max(stat, floorLn);
     const rel = Math.exp(ln) - 1;
     const abs = level * rel;
-    return { absolute: abs, relative: rel, text: `this gate can see a ${what} of ${fmtIn(spec.unit, abs)} (${fmtPct(rel)}) or more (${tail})` };
+    return { absolute: abs, relative: rel, text: `this gate can see ${article(what)} ${what} of ${fmtIn(spec.unit, abs)} (${fmtPct(rel)}) or more (${tail})` };
   }
   const floorAbs = Math.max(rule.minAbsolute, level > 0 ? rule.minRelative * level : 0) + zB * se;
   const abs = Math.max(stat, floorAbs);
   const rel = level > 0 ? abs / level : null;
   const shown = spec.worse === 'higher' ? abs : -abs;
-  return { absolute: abs, relative: rel, text: `this gate can see a ${what} of ${fmtIn(spec.unit, shown)}${rel !== null ? ` (${fmtPct(spec.worse === 'higher' ? rel : -rel)})` : ''} or more (${tail})` };
+  return { absolute: abs, relative: rel, text: `this gate can see ${article(what)} ${what} of ${fmtIn(spec.unit, shown)}${rel !== null ? ` (${fmtPct(spec.worse === 'higher' ? rel : -rel)})` : ''} or more (${tail})` };
 }
 
 /** Client IP retention: deterministic. Any change from the baseline, in any run, is a regression. */
