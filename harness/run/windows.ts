@@ -121,9 +121,10 @@ export async function driveWindows(o: WindowsInput & DriveExtras): Promise<Drive
       o.log(`window ${windows.length} failed: ${(e as Error).message}`);
     }
   };
-  // Each window realizes its side afresh. Keeping both sides realized side by side in one process was tried
-  // (round 2 of issue 13): the second realization of public-nlb hung while starting its hops, so one
-  // realization per window it is, at the cost of its provisioning time per window (docs/regression-gate.md).
+  // Each window realizes its side afresh. Both sides realized side by side cannot share one network namespace:
+  // Envoy Gateway binds fixed ports (dataplanes/envoy-gateway.ts: one run with Envoy Gateway per namespace),
+  // and trying it hung the second realization of public-nlb. One namespace per side would allow it; until
+  // then every window pays its realization (docs/regression-gate.md).
   const together = false;
   try {
     for (let k = 0; k < o.order.length && !o.signal?.aborted; k++) {
