@@ -71,7 +71,8 @@ export function renderGateMarkdown(v: GateVerdict, c: GateContext): string {
 export function renderGateText(v: GateVerdict, c: GateContext): string {
   const L = [`regress ${c.scenario}: ${v.verdict === 'regression' ? 'REGRESSION' : v.verdict} (${v.design}; ${c.plan})`];
   for (const m of v.metrics) {
-    L.push(`  ${m.metric.padEnd(20)} ${m.status.toUpperCase().padEnd(12)} ${effectText(m)}${m.p === null ? '' : ` p=${m.p.toPrecision(2)}`}${m.mde ? `; ${m.mde.text}` : ''}`);
+    const said = `${effectText(m)}${m.p === null ? '' : ` p=${m.p.toPrecision(2)}`}${m.mde ? `; ${m.mde.text}` : ''}`;
+    L.push(`  ${m.metric.padEnd(20)} ${m.status.toUpperCase().padEnd(12)} ${said || m.detail}`);
   }
   for (const n of v.notes) L.push(`  note: ${n}`);
   return L.join('\n');
