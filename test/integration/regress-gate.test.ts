@@ -77,17 +77,20 @@ describe('regress wired to the run-level gate (public-nlb, real local runs)', ()
 
     // Bad input is refused before anything runs, with what differs and what to do (exit 2).
     const other = JSON.parse(readFileSync(file, 'utf8'));
-    other.sessions.forEach((s: { metadata: { machine: { cpus: number }; provider: string } }) => {
+    other.sessions.forEach((s: { metadata: { machine: { cpus: number } } }) => {
       s.metadata.machine.cpus = 64;
-      s.metadata.provider = 'cluster';
     });
     const otherFile = join(out, 'other.json');
     writeFileSync(otherFile, JSON.stringify(other, null, 2));
-    const refused = await runRegress({ baseline: otherFile, settings: WIRING, allow: [], outDir: join(out, 'regress'), log: quiet }).catch((e) => e);
+    const refused = await runRegress({ baseline: otherFile, scenario: 'nodeport', settings: WIRING, allow: [], outDir: join(out, 'regress'), log: quiet }).catch((e) => e);
     expect(refused).toBeInstanceOf(UserError);
     expect(refused.exitCode).toBe(2);
-    expect(refused.message).toMatch(/provider: baseline cluster, current local/);
+    expect(refused.message).toMatch(/- scenario: baseline public-nlb, current nodeport: the baseline measures another topology\. To fix: use the baseline of nodeport/);
     expect(refused.message).toMatch(/machine\.cpus: baseline 64, current \d+: .*To fix: record the baseline on the machine class CI uses/);
+    // --allow turns the machine refusal into a warning, the scenario one stays.
+    const still = await runRegress({ baseline: otherFile, scenario: 'nodeport', settings: WIRING, allow: ['machine'], outDir: join(out, 'regress'), log: quiet }).catch((e) => e);
+    expect(still.message).toMatch(/does not compare with this run \(1 difference\):\n- scenario: baseline public-nlb/);
+    expect(still.message).toMatch(/machine\.cpus: .*\(accepted with --allow machine\)/);
     const text = readFileSync(file, 'utf8');
     writeFileSync(otherFile, text.slice(0, Math.floor(text.length / 2)));
     const truncated = await runRegress({ baseline: otherFile, settings: WIRING, allow: [], outDir: join(out, 'regress'), log: quiet }).catch((e) => e);

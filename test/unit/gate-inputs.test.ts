@@ -100,6 +100,13 @@ describe('baseline files', () => {
     expect(e.exitCode).toBe(2);
   });
 
+  it('a file cut inside a string: located where the string opens, says truncated', () => {
+    const at = text.indexOf('"scenario": "public-nlb"') + '"scenario": "pub'.length;
+    const e = catchError(() => parseBaseline(text.slice(0, at), 'b.json'));
+    expect(e).toBeInstanceOf(BaselineFileError);
+    expect(e.message).toMatch(/^b\.json:\d+:\d+: the JSON ends early \(\d+ bytes\): the file is truncated$/);
+  });
+
   it('broken JSON in the middle: the position of the bad character', () => {
     const bad = text.replace('"scenario": "public-nlb"', '"scenario": public-nlb');
     const e = catchError(() => parseBaseline(bad, 'b.json'));

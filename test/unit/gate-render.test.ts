@@ -107,3 +107,33 @@ describe('the shipped defaults as `make regress` runs them (stored history, ship
     expect(o.byMetric['p50 latency']!.regression + o.byMetric['p50 latency']!.inconclusive).toBe(200);
   });
 });
+
+describe('late sends bias only what they can reach', () => {
+  it('a run invalid only for late sends keeps the percentile whose bias bound is immaterial', async () => {
+    const { synthResult } = await import('../fixtures/results/synthetic.ts');
+    const { runSample } = await import('../../harness/analysis/gate/index.ts');
+    const r = synthResult({ monthlyUsd: 1 });
+    const late = (p50: number, p99: number) => ({
+      ...r,
+      latencyMs: { ...r.latencyMs, p50: 4, p99: 16, histogram: undefined },
+      validity: { ...r.validity, valid: false, reasons: ['22 requests (11.00%) were sent more than 2 ms after their intended time (worst lag 11.5 ms); ...'], latenessBiasMs: { p50, p99 } },
+    });
+    // p50 bias 0.44 of 4 ms: under 1 ms, immaterial; p99 bias 8.8 of 16 ms: material.
+    expect(runSample(late(0.44, 8.8) as typeof r).latencyUsable).toEqual({ p50: true, p99: false });
+    expect(runSample(late(1.2, 1.5) as typeof r).latencyUsable).toEqual({ p50: false, p99: true });
+    // Another reason next to lateness (or instead of it): neither figure is used.
+    const two = late(0.1, 0.1);
+    two.validity.reasons.push('driver CPU 95% of all cores (maximum 90%): the driver is saturated');
+    expect(runSample(two as typeof r).latencyUsable).toEqual({ p50: false, p99: false });
+  });
+
+  it('the gate reads p50 from such runs and leaves their p99 out', () => {
+    const lateP99 = { valid: false, environmentInvalid: true, reasons: ['late'], latencyUsable: { p50: true, p99: false } };
+    const v = evaluateGate({ design: 'interleaved', baseline: side(1.2, 6, 9, lateP99), current: side(2.2, 6, 9, lateP99) });
+    expect(v.metrics[0].status).toBe('regression');
+    expect(v.metrics[0].runs).toEqual({ baseline: 9, current: 9 });
+    expect(v.metrics[1].status).toBe('inconclusive');
+    expect(v.metrics[1].detail).toMatch(/too few valid runs to compare \(0 baseline, 0 current/);
+    expect(v.notes[0]).toMatch(/kept where late sends cannot bias the figure: p50 of 9 \+ 9, p99 of 0 \+ 0/);
+  });
+});

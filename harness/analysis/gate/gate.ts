@@ -85,8 +85,12 @@ interface ContinuousSpec {
   unit: 'ms' | '%';
   scale: 'log' | 'linear';
   worse: 'higher' | 'lower';
-  /** Latency is read from valid runs only: an invalid run's latency is biased by definition. */
+  /**
+   * Latency is read only from runs whose figure is unbiased: valid runs, and runs invalid only for late sends
+   * whose bias bound on this percentile is immaterial (RunSample.latencyUsable).
+   */
   validOnly: boolean;
+  usable?: 'p50' | 'p99';
   value: (r: RunSample) => number;
   rule: MetricRule;
   /** Drift standard deviation on the test's scale (history design). */
@@ -232,7 +236,8 @@ interface Prepared {
 }
 
 function prepare(input: GateInput, spec: ContinuousSpec, pairing: 'paired' | 'unpaired'): Prepared {
-  const ok = (r: RunSample) => (!spec.validOnly || r.valid) && r.requests > 0 && Number.isFinite(spec.value(r)) && (spec.scale === 'linear' || spec.value(r) > 0);
+  const unbiased = (r: RunSample) => (spec.usable && r.latencyUsable ? r.latencyUsable[spec.usable] : r.valid);
+  const ok = (r: RunSample) => (!spec.validOnly || unbiased(r)) && r.requests > 0 && Number.isFinite(spec.value(r)) && (spec.scale === 'linear' || spec.value(r) > 0);
   const tr = (x: number) => (spec.scale === 'log' ? Math.log(x) : x);
   if (input.design === 'interleaved' && pairing === 'paired') {
     const b: number[] = [];
@@ -564,8 +569,8 @@ export function evaluateGate(input: GateInput, s: GateSettings = DEFAULT_GATE_SE
     drift = { lnP50: d50, lnP99: d99, source: `p50: ${f50.source}; p99: ${f99.source}; prior: ${s.driftPrior.source}` };
   }
   const specs: ContinuousSpec[] = [
-    { metric: 'p50 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, value: (r) => r.p50Ms, rule: s.p50, drift: d50 },
-    { metric: 'p99 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, value: (r) => r.p99Ms, rule: s.p99, drift: d99 },
+    { metric: 'p50 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, usable: 'p50', value: (r) => r.p50Ms, rule: s.p50, drift: d50 },
+    { metric: 'p99 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, usable: 'p99', value: (r) => r.p99Ms, rule: s.p99, drift: d99 },
     // Errors and throughput count every run: a gateway that fails or saturates makes its runs invalid,
     // and that is the regression to report, not a run to drop.
     { metric: 'error rate', unit: '%', scale: 'linear', worse: 'higher', validOnly: false, value: (r) => (r.requests > 0 ? r.errors / r.requests : NaN), rule: s.errorRate, drift: 0 },
@@ -579,7 +584,9 @@ export function evaluateGate(input: GateInput, s: GateSettings = DEFAULT_GATE_SE
   const envC = env(input.current);
   if (envB.length || envC.length) {
     const reasons = [...new Set([...envB, ...envC].flatMap((r) => r.reasons))].slice(0, 3);
-    notes.push(`${envB.length} baseline and ${envC.length} current runs were invalid for a cause in the measuring environment and left out of the latency comparison: ${reasons.join('; ')}`);
+    const kept = (rs: RunSample[], q: 'p50' | 'p99') => rs.filter((r) => r.latencyUsable?.[q]).length;
+    const keptText = `; kept where late sends cannot bias the figure: p50 of ${kept(envB, 'p50')} + ${kept(envC, 'p50')}, p99 of ${kept(envB, 'p99')} + ${kept(envC, 'p99')} of them`;
+    notes.push(`${envB.length} baseline and ${envC.length} current runs were invalid for a cause in the measuring environment and left out of the latency comparison${keptText}: ${reasons.join('; ')}`);
   }
   const sysInvalid = input.current.filter((r) => !r.valid && !r.environmentInvalid).length;
   if (sysInvalid) notes.push(`${sysInvalid} current runs were invalid because of the system under test (rate short of target or errors): they count in error rate and throughput, not in latency`);
