@@ -92,7 +92,7 @@ export class BaselineFileError extends UserError {
   }
 }
 
-const HINT_CORRUPT = 'the file is damaged (cut off or edited by hand): restore it from git (git checkout -- <file>) or record the baseline again (exposure-lab baseline promote <run folder>)';
+const HINT_CORRUPT = 'the file is damaged (cut off or edited by hand): restore it from git (git checkout -- <file>) or record the baseline again (exposure-lab baseline record <scenario>)';
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
