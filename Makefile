@@ -2,7 +2,7 @@
 # second when everything is there). Which tools each target installs (infra/tools/tools.yaml, `targets:`):
 #   test, setup                      every tool marked install: auto (data planes, Envoy, Envoy Gateway, k6,
 #                                    the Kubernetes control plane, kwok, moto, CRDs)
-#   bench compare regress ip-matrix  the data planes (nginx; Envoy Gateway with the Envoy it runs, egctl), iptables, k6
+#   bench compare regress baseline ip-matrix  the data planes (nginx; Envoy Gateway with the Envoy it runs, egctl), iptables, k6
 #   perf                             the above and wrk
 #   cost sweep list plan validate doctor   node_modules only
 #   kind-prereqs                     kind and kubectl
@@ -31,7 +31,7 @@ kind-prereqs:
 	@$(SETUP) --for kind
 	@npx tsx scripts/kind-prereqs.ts
 
-.PHONY: kind-prereqs help setup doctor bench compare cost regress sweep perf test validate plan list ip-matrix clean
+.PHONY: kind-prereqs help setup doctor bench compare cost regress baseline sweep perf test validate plan list ip-matrix clean
 
 help:
 	@$(LAB) --help
@@ -51,8 +51,10 @@ doctor:
 # The tools a run needs: the data planes and Envoy Gateway, and k6 when it drives the load.
 BENCH_TOOLS = --for bench $(if $(filter k6,$(DRIVER)),k6)
 
-# regress re-runs the baseline's scenario at the baseline's own rate and duration unless given on the command line.
+# regress runs the current side at the baseline's own rate and run length unless given on the command line.
 REGRESS_RUN = $(if $(filter command line,$(origin DURATION)),--duration $(DURATION)) $(if $(filter command line,$(origin RATE)),--rate $(RATE))
+# BASE_SCENARIO=<file>: both sides run now, interleaved (BASE_SCENARIO against SCENARIO); else the stored BASELINE.
+BASE_SCENARIO ?=
 
 bench:
 	@$(SETUP) $(BENCH_TOOLS)
@@ -68,7 +70,12 @@ cost:
 
 regress:
 	@$(SETUP) $(BENCH_TOOLS)
-	@$(LAB) regress --baseline $(BASELINE) $(if $(CURRENT),--current $(CURRENT),$(REGRESS_RUN))
+	@$(LAB) regress $(if $(BASE_SCENARIO),--baseline-scenario $(BASE_SCENARIO) --scenario $(SCENARIO),--baseline $(BASELINE) $(if $(filter command line environment,$(origin SCENARIO)),--scenario $(SCENARIO)) $(if $(CURRENT),--current $(CURRENT))) $(REGRESS_RUN)
+
+# Records a baseline history for regress: 20 short runs of SCENARIO in one session, added to BASELINE's file.
+baseline:
+	@$(SETUP) $(BENCH_TOOLS)
+	@$(LAB) baseline record $(SCENARIO) $(if $(filter command line,$(origin RATE)),--rate $(RATE))
 
 sweep:
 	@$(SETUP) --for none
@@ -99,6 +106,7 @@ perf:
 	@npx tsx bench/calibration.ts
 	@npx tsx bench/emulation.ts
 	@npx tsx bench/gateway.ts
+	@npx tsx bench/gate-simulation.ts
 
 test:
 	@$(SETUP) --for test

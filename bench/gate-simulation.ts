@@ -43,9 +43,13 @@ function fit(): void {
   const commits = new Set<string>();
   let invalid = 0;
   for (const dir of dirs) {
-    for (const name of readdirSync(dir).sort()) {
-      const runDir = join(dir, name);
-      if (!statSync(runDir).isDirectory() || !existsSync(join(runDir, 'result.json'))) continue;
+    // A session is a folder of run folders (bench), or of windows (runs/NN-<side>.json of `regress` and
+    // `baseline record`, one realization per window).
+    const windowDir = join(dir, 'runs');
+    const entries = existsSync(windowDir) && statSync(windowDir).isDirectory()
+      ? readdirSync(windowDir).filter((f) => f.endsWith('.json')).sort().map((f) => join(windowDir, f))
+      : readdirSync(dir).sort().map((n) => join(dir, n)).filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'result.json')));
+    for (const runDir of entries) {
       const r = readResult(runDir);
       const s = runSample(r);
       runs.push(s);

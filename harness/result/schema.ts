@@ -168,6 +168,7 @@ export const ValiditySchema = z.object({
   driverCpuPercent: z.number().optional().meta(d('Load driver CPU use, percent of one core (measured).')),
   lateThresholdMs: z.number().optional().meta(d('Send lag above which a request counts as late, ms.')),
   maxSendLagMs: z.number().optional().meta(d('Worst send lag, ms.')),
+  latenessBiasMs: z.object({ p50: z.number(), p99: z.number() }).optional().meta(d('Upper bound of the bias late sends can put on p50 and p99, ms (from the latencies measured).')),
   errorRatio: z.number().optional().meta(d('Failed requests over requests due (ratio).')),
   notes: z.array(z.string()).optional().meta(d('Facts worth reading next to the figures that do not invalidate the run.')),
 });
@@ -250,7 +251,7 @@ export const RunResultSchema = z
         scenarioSha256: z.string().meta(d('SHA-256 of the scenario file bytes (hex).')),
         startedAt: z.string().meta(d('Run start, ISO 8601 UTC.')),
         endedAt: z.string().meta(d('Run end, ISO 8601 UTC.')),
-        host: z.object({ hostname: z.string().meta(d('Host name.')), platform: z.string().meta(d('OS and architecture.')), cpus: z.number().meta(d('Logical CPUs (count).')), node: z.string().meta(d('Node.js version.')) }).meta(d('Machine the lab ran on.')),
+        host: z.object({ hostname: z.string().meta(d('Host name.')), platform: z.string().meta(d('OS and architecture.')), cpus: z.number().meta(d('Logical CPUs (count).')), cpuModel: z.string().optional().meta(d('CPU model name (part of the machine class a regression baseline compares).')), node: z.string().meta(d('Node.js version.')) }).meta(d('Machine the lab ran on.')),
         tools: z.record(z.string(), z.string()).meta(d('Tool and data-plane versions used, e.g. {"nginx": "1.22.1"}; on kind, cluster and eks also which cluster ran (context and API server), its Kubernetes version and each controller with its version and image, e.g. {"kubernetes": "v1.36.3", "Envoy Gateway": "v1.9.1 (docker.io/envoyproxy/gateway:v1.9.1)"}.')),
         settings: z.record(z.string(), z.unknown()).meta(d('Run settings: rate, durationS, warmupS, driver, injectLatency, seed, connectionMode, notes.')),
         interrupted: z.boolean().meta(d('True when the run was stopped early; figures cover what completed.')),

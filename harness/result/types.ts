@@ -189,6 +189,8 @@ export interface Validity {
   lateThresholdMs?: number;
   /** Worst delay between a request's intended and actual send time. */
   maxSendLagMs?: number;
+  /** Upper bound of the bias late sends can put on p50 and p99 (ms), from the latencies measured. */
+  latenessBiasMs?: { p50: number; p99: number };
   /** Failed requests (transport errors and 4xx/5xx) over requests due. */
   errorRatio?: number;
   /** Facts worth reading next to the figures that do not by themselves invalidate the run. */
@@ -270,7 +272,7 @@ export interface RunResult {
     scenarioSha256: string;
     startedAt: string;
     endedAt: string;
-    host: { hostname: string; platform: string; cpus: number; node: string };
+    host: { hostname: string; platform: string; cpus: number; cpuModel?: string; node: string };
     tools: Record<string, string>;
     settings: Record<string, unknown>;
     interrupted: boolean;

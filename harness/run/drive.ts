@@ -49,6 +49,27 @@ export function loadPlanFor(shape: LoadShape, r: Realized): LoadPlan {
 }
 
 /**
+ * The load plan aimed at a realization, with the path's modeled delays: the built-in driver holds each
+ * request for them; a driver that cannot (k6) sends through one precise delay stage in front of the entry.
+ */
+export async function aimLoad(shape: LoadShape, r: Realized, driver: 'builtin' | 'k6', notes: string[]): Promise<{ plan: LoadPlan; delays: EmulationRecord['delays'] }> {
+  const plan = loadPlanFor(shape, r);
+  let delays: EmulationRecord['delays'] = r.delays ? 'none' : 'hops';
+  if (r.delays && pathDelayAddsAnything(r.delays.plan)) {
+    if (driver === 'builtin') {
+      plan.pathDelay = r.delays.plan;
+      delays = 'driver';
+      notes.push('modeled delays: applied once per request by the built-in driver (held before the write, measured from the intended send time)');
+    } else {
+      plan.target = await r.delays.entryStage();
+      delays = 'delay-stage';
+      notes.push(`modeled delays: applied by one delay stage in front of the entry (${driver} cannot hold requests)`);
+    }
+  }
+  return { plan, delays };
+}
+
+/**
  * Realizes the scenario, drives it and probes it. A UserError before anything was realized is thrown (the
  * run folder then holds nothing); any later failure is returned as `error` with what was measured.
  */
@@ -75,21 +96,7 @@ export async function driveRealizer(o: DriveInput & DriveExtras): Promise<Driven
     out.hops = r.hops;
     out.incidents = r.incidents;
     Object.assign(out.tools, r.tools);
-    const plan = loadPlanFor(o.shape, r);
-    // The path's modeled delays: the built-in driver holds each request for them; a driver that cannot
-    // (k6) sends through one precise delay stage in front of the entry instead.
-    let delays: EmulationRecord['delays'] = r.delays ? 'none' : 'hops';
-    if (r.delays && pathDelayAddsAnything(r.delays.plan)) {
-      if (o.driver === 'builtin') {
-        plan.pathDelay = r.delays.plan;
-        delays = 'driver';
-        out.notes.push('modeled delays: applied once per request by the built-in driver (held before the write, measured from the intended send time)');
-      } else {
-        plan.target = await r.delays.entryStage();
-        delays = 'delay-stage';
-        out.notes.push(`modeled delays: applied by one delay stage in front of the entry (${o.driver} cannot hold requests)`);
-      }
-    }
+    const { plan, delays } = await aimLoad(o.shape, r, o.driver, out.notes);
     if (r.emulation) out.emulation = { ...r.emulation, ...(o.fallbackReason ? { reason: o.fallbackReason } : {}), delays };
     out.sources = plan.sources.length;
     o.log(`load: ${o.shape.executor.kind === 'constant-arrival-rate' ? `${o.shape.executor.rate} req/s for ${o.shape.executor.durationS} s` : o.shape.executor.kind} (+${o.shape.warmupS} s warm-up) from ${plan.sources.length} source addresses to ${plan.target.host}:${plan.target.port}`);

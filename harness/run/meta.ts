@@ -20,5 +20,7 @@ export function gitRevision(): string | null {
 }
 
 export function hostInfo() {
-  return { hostname: hostname(), platform: `${platform()} ${process.arch}`, cpus: cpus().length, node: process.version };
+  const list = cpus();
+  // The CPU model is part of the machine class a regression baseline compares against.
+  return { hostname: hostname(), platform: `${platform()} ${process.arch}`, cpus: list.length, ...(list[0]?.model ? { cpuModel: list[0].model.trim() } : {}), node: process.version };
 }

@@ -69,10 +69,10 @@ describe('run metadata: what differs, how much it matters, what to do', () => {
     expect(diffs.map((d) => d.field).sort()).toEqual(['hops.envoy.realizedBy', 'hops.waf', 'meta.gitRevision', 'meta.scenarioSha256']);
   });
 
-  it('--accept turns a refusal into a warning that says it was accepted', () => {
+  it('--allow turns a refusal into a warning that says it was accepted', () => {
     const a = admit(compareMetadata(base, with_((m) => (m.machine.cpus = 8))), ['machine']);
     expect(a.ok).toBe(true);
-    expect(a.warnings[0].why).toMatch(/accepted with --accept machine/);
+    expect(a.warnings[0].why).toMatch(/accepted with --allow machine/);
   });
 });
 
@@ -98,6 +98,13 @@ describe('baseline files', () => {
     expect(e.message).toMatch(/^reports\/baselines\/public-nlb\.json:\d+:\d+: the JSON ends early \(700 bytes\): the file is truncated$/);
     expect(e.hint).toMatch(/git checkout/);
     expect(e.exitCode).toBe(2);
+  });
+
+  it('a file cut inside a string: located where the string opens, says truncated', () => {
+    const at = text.indexOf('"scenario": "public-nlb"') + '"scenario": "pub'.length;
+    const e = catchError(() => parseBaseline(text.slice(0, at), 'b.json'));
+    expect(e).toBeInstanceOf(BaselineFileError);
+    expect(e.message).toMatch(/^b\.json:\d+:\d+: the JSON ends early \(\d+ bytes\): the file is truncated$/);
   });
 
   it('broken JSON in the middle: the position of the bad character', () => {

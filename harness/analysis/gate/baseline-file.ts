@@ -43,6 +43,7 @@ const RunSampleSchema = z.object({
   valid: z.boolean(),
   reasons: z.array(z.string()),
   environmentInvalid: z.boolean(),
+  latencyUsable: z.object({ p50: z.boolean(), p99: z.boolean() }).optional(),
   clientIp: z.object({ checked: z.number().int().nonnegative(), retained: z.number().int().nonnegative() }),
   spoofable: z.array(z.string()).nullable(),
 });
@@ -91,7 +92,7 @@ export class BaselineFileError extends UserError {
   }
 }
 
-const HINT_CORRUPT = 'the file is damaged (cut off or edited by hand): restore it from git (git checkout -- <file>) or record the baseline again (exposure-lab baseline promote <run folder>)';
+const HINT_CORRUPT = 'the file is damaged (cut off or edited by hand): restore it from git (git checkout -- <file>) or record the baseline again (exposure-lab baseline record <scenario>)';
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
@@ -139,7 +140,9 @@ export function parseBaseline(text: string, file: string): { history: BaselineHi
   if (errors.length) {
     const first = errors[0];
     const { line, column } = lineColumn(text, first.offset);
-    const truncated = first.offset >= text.trimEnd().length;
+    // Cut mid-string, the error sits where the string opens: the file still ends early if nothing closes it.
+    const openString = printParseErrorCode(first.error) === 'UnexpectedEndOfString' && !text.slice(first.offset + 1).includes('"');
+    const truncated = first.offset >= text.trimEnd().length || openString;
     const what = SYNTAX[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error);
     throw new BaselineFileError(file, line, column, '(document)', truncated ? `the JSON ends early (${text.length} bytes): the file is truncated` : `not valid JSON: ${what}`, HINT_CORRUPT);
   }

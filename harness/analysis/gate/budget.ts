@@ -5,7 +5,7 @@ import type { RunPlan } from './settings.ts';
 export interface Overheads {
   /** CLI start (tsx) and reading the baseline. */
   startS: number;
-  /** Realizing one side (start the processes, probes, tear down) once for all its runs. */
+  /** Realizing a side and tearing it down: paid by every window (regress realizes each window afresh, run/windows.ts). */
   realizeS: number;
   /** Between two measurement windows of one realization (settle, collect the run's figures). */
   perWindowS: number;
@@ -16,11 +16,11 @@ export interface Overheads {
 
 export const DEFAULT_OVERHEADS: Overheads = {
   startS: 4,
-  realizeS: 2.5,
+  realizeS: 3,
   perWindowS: 0.3,
   renderS: 1,
   source:
-    'measured 2026-11-30 on this 2-core machine while shared: one `exposure-lab bench public-nlb` invocation takes 6.5 s (median of 39) beyond its load window; `exposure-lab list` alone 2-6 s',
+    'measured 2026-11-30 on this 2-core machine while shared: a public-nlb window of 4 + 1 s takes 8.0-8.5 s in `regress` (realize in the lab namespace, load, spoof probes on a side\'s first window, tear down); CLI start and the lab namespace 4 s',
 };
 
 export interface Budget {
@@ -30,17 +30,17 @@ export interface Budget {
 }
 
 /**
- * Stored baseline: one realization of the current side, N windows. Fresh interleaved: both sides realized
- * side by side, 2N windows alternating A B A B. Either way every window pays its warm-up.
+ * Stored baseline: N windows of the current side. Fresh interleaved: 2N windows alternating A B A B. Every
+ * window pays its warm-up and a realization (two realizations side by side hung in round 2 of issue 13).
  */
 export function gateBudgetS(runs: { interleaved: RunPlan; history: RunPlan }, o: Overheads): Budget {
-  const w = (r: RunPlan) => r.durationS + r.warmupS + o.perWindowS;
+  const w = (r: RunPlan) => r.durationS + r.warmupS + o.realizeS + o.perWindowS;
   const h = runs.history;
   const i = runs.interleaved;
-  const history = o.startS + o.realizeS + h.perSide * w(h) + o.renderS;
-  const interleaved = o.startS + 2 * o.realizeS + 2 * i.perSide * w(i) + o.renderS;
+  const history = o.startS + h.perSide * w(h) + o.renderS;
+  const interleaved = o.startS + 2 * i.perSide * w(i) + o.renderS;
   const text =
-    `stored baseline: ${o.startS} + ${o.realizeS} + ${h.perSide} x (${h.durationS} + ${h.warmupS} + ${o.perWindowS}) + ${o.renderS} = ${history.toFixed(0)} s; ` +
-    `interleaved: ${o.startS} + 2 x ${o.realizeS} + 2 x ${i.perSide} x (${i.durationS} + ${i.warmupS} + ${o.perWindowS}) + ${o.renderS} = ${interleaved.toFixed(0)} s`;
+    `stored baseline: ${o.startS} + ${h.perSide} x (${h.durationS} + ${h.warmupS} + ${o.realizeS} + ${o.perWindowS}) + ${o.renderS} = ${history.toFixed(0)} s; ` +
+    `interleaved: ${o.startS} + 2 x ${i.perSide} x (${i.durationS} + ${i.warmupS} + ${o.realizeS} + ${o.perWindowS}) + ${o.renderS} = ${interleaved.toFixed(0)} s`;
   return { history, interleaved, text };
 }

@@ -85,8 +85,12 @@ interface ContinuousSpec {
   unit: 'ms' | '%';
   scale: 'log' | 'linear';
   worse: 'higher' | 'lower';
-  /** Latency is read from valid runs only: an invalid run's latency is biased by definition. */
+  /**
+   * Latency is read only from runs whose figure is unbiased: valid runs, and runs invalid only for late sends
+   * whose bias bound on this percentile is immaterial (RunSample.latencyUsable).
+   */
   validOnly: boolean;
+  usable?: 'p50' | 'p99';
   value: (r: RunSample) => number;
   rule: MetricRule;
   /** Drift standard deviation on the test's scale (history design). */
@@ -112,6 +116,8 @@ export function tQuantile(p: number, df: number): number {
   const z7 = z ** 7;
   return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3);
 }
+
+const article = (w: string): string => (/^[aeiou]/i.test(w) ? 'an' : 'a');
 
 /** Asymptotic relative efficiency of the Wilcoxon tests against the t-test under normal noise (3/pi). */
 const WILCOXON_ARE = 3 / Math.PI;
@@ -230,7 +236,8 @@ interface Prepared {
 }
 
 function prepare(input: GateInput, spec: ContinuousSpec, pairing: 'paired' | 'unpaired'): Prepared {
-  const ok = (r: RunSample) => (!spec.validOnly || r.valid) && r.requests > 0 && Number.isFinite(spec.value(r)) && (spec.scale === 'linear' || spec.value(r) > 0);
+  const unbiased = (r: RunSample) => (spec.usable && r.latencyUsable ? r.latencyUsable[spec.usable] : r.valid);
+  const ok = (r: RunSample) => (!spec.validOnly || unbiased(r)) && r.requests > 0 && Number.isFinite(spec.value(r)) && (spec.scale === 'linear' || spec.value(r) > 0);
   const tr = (x: number) => (spec.scale === 'log' ? Math.log(x) : x);
   if (input.design === 'interleaved' && pairing === 'paired') {
     const b: number[] = [];
@@ -498,13 +505,13 @@ function detectable(spec: ContinuousSpec, s: GateSettings, level: number, total:
     const ln = Math.max(stat, floorLn);
     const rel = Math.exp(ln) - 1;
     const abs = level * rel;
-    return { absolute: abs, relative: rel, text: `this gate can see a ${what} of ${fmtIn(spec.unit, abs)} (${fmtPct(rel)}) or more (${tail})` };
+    return { absolute: abs, relative: rel, text: `this gate can see ${article(what)} ${what} of ${fmtIn(spec.unit, abs)} (${fmtPct(rel)}) or more (${tail})` };
   }
   const floorAbs = Math.max(rule.minAbsolute, level > 0 ? rule.minRelative * level : 0) + zB * se;
   const abs = Math.max(stat, floorAbs);
   const rel = level > 0 ? abs / level : null;
   const shown = spec.worse === 'higher' ? abs : -abs;
-  return { absolute: abs, relative: rel, text: `this gate can see a ${what} of ${fmtIn(spec.unit, shown)}${rel !== null ? ` (${fmtPct(spec.worse === 'higher' ? rel : -rel)})` : ''} or more (${tail})` };
+  return { absolute: abs, relative: rel, text: `this gate can see ${article(what)} ${what} of ${fmtIn(spec.unit, shown)}${rel !== null ? ` (${fmtPct(spec.worse === 'higher' ? rel : -rel)})` : ''} or more (${tail})` };
 }
 
 /** Client IP retention: deterministic. Any change from the baseline, in any run, is a regression. */
@@ -562,8 +569,8 @@ export function evaluateGate(input: GateInput, s: GateSettings = DEFAULT_GATE_SE
     drift = { lnP50: d50, lnP99: d99, source: `p50: ${f50.source}; p99: ${f99.source}; prior: ${s.driftPrior.source}` };
   }
   const specs: ContinuousSpec[] = [
-    { metric: 'p50 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, value: (r) => r.p50Ms, rule: s.p50, drift: d50 },
-    { metric: 'p99 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, value: (r) => r.p99Ms, rule: s.p99, drift: d99 },
+    { metric: 'p50 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, usable: 'p50', value: (r) => r.p50Ms, rule: s.p50, drift: d50 },
+    { metric: 'p99 latency', unit: 'ms', scale: 'log', worse: 'higher', validOnly: true, usable: 'p99', value: (r) => r.p99Ms, rule: s.p99, drift: d99 },
     // Errors and throughput count every run: a gateway that fails or saturates makes its runs invalid,
     // and that is the regression to report, not a run to drop.
     { metric: 'error rate', unit: '%', scale: 'linear', worse: 'higher', validOnly: false, value: (r) => (r.requests > 0 ? r.errors / r.requests : NaN), rule: s.errorRate, drift: 0 },
@@ -577,7 +584,9 @@ export function evaluateGate(input: GateInput, s: GateSettings = DEFAULT_GATE_SE
   const envC = env(input.current);
   if (envB.length || envC.length) {
     const reasons = [...new Set([...envB, ...envC].flatMap((r) => r.reasons))].slice(0, 3);
-    notes.push(`${envB.length} baseline and ${envC.length} current runs were invalid for a cause in the measuring environment and left out of the latency comparison: ${reasons.join('; ')}`);
+    const kept = (rs: RunSample[], q: 'p50' | 'p99') => rs.filter((r) => r.latencyUsable?.[q]).length;
+    const keptText = `; kept where late sends cannot bias the figure: p50 of ${kept(envB, 'p50')} + ${kept(envC, 'p50')}, p99 of ${kept(envB, 'p99')} + ${kept(envC, 'p99')} of them`;
+    notes.push(`${envB.length} baseline and ${envC.length} current runs were invalid for a cause in the measuring environment and left out of the latency comparison${keptText}: ${reasons.join('; ')}`);
   }
   const sysInvalid = input.current.filter((r) => !r.valid && !r.environmentInvalid).length;
   if (sysInvalid) notes.push(`${sysInvalid} current runs were invalid because of the system under test (rate short of target or errors): they count in error rate and throughput, not in latency`);

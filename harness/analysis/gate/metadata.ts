@@ -76,7 +76,7 @@ export interface MetaDifference {
   fix: string;
 }
 
-const RECORD = 'record a baseline under the same conditions: run the scenario here and promote it (exposure-lab baseline promote <run folder>)';
+const RECORD = 'record a baseline under the same conditions, here: exposure-lab baseline record <scenario>';
 
 function versionParts(v: string): number[] {
   return v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
@@ -101,7 +101,7 @@ export function compareMetadata(base: RunMetadata, cur: RunMetadata): MetaDiffer
     const [bM, bm] = versionParts(base.labVersion);
     const [cM, cm] = versionParts(cur.labVersion);
     const minor = bM !== cM || bm !== cm;
-    add({ key: 'lab-version', field: 'labVersion', baseline: base.labVersion, current: cur.labVersion, severity: minor ? 'refuse' : 'warn', why: minor ? "a new lab version may change the emulation and the driver, whose own latency is part of every figure" : 'a patch release of the lab: the emulation should not have changed, but check its release notes', fix: `re-record the baseline with lab ${cur.labVersion}, or accept the difference with --accept lab-version` });
+    add({ key: 'lab-version', field: 'labVersion', baseline: base.labVersion, current: cur.labVersion, severity: minor ? 'refuse' : 'warn', why: minor ? "a new lab version may change the emulation and the driver, whose own latency is part of every figure" : 'a patch release of the lab: the emulation should not have changed, but check its release notes', fix: `re-record the baseline with lab ${cur.labVersion}, or accept the difference with --allow lab-version` });
   }
   if (base.resultSchemaVersion !== cur.resultSchemaVersion) {
     add({ key: 'schema', field: 'schemaVersion', baseline: String(base.resultSchemaVersion), current: String(cur.resultSchemaVersion), severity: 'warn', why: 'the result format changed between the two runs', fix: 're-record the baseline with this lab version' });
@@ -113,7 +113,7 @@ export function compareMetadata(base: RunMetadata, cur: RunMetadata): MetaDiffer
   if (mb.cpus !== mc.cpus) machine.push(['machine.cpus', String(mb.cpus), String(mc.cpus)]);
   if (mb.cpuModel && mc.cpuModel && mb.cpuModel !== mc.cpuModel) machine.push(['machine.cpuModel', mb.cpuModel, mc.cpuModel]);
   for (const [field, b, c] of machine) {
-    add({ key: 'machine', field, baseline: b, current: c, severity: 'refuse', why: 'latency depends on the machine; runs on different machine classes do not compare', fix: 'record the baseline on the machine class CI uses (one baseline per class: baseline promote --name <scenario>-<class>), or accept it with --accept machine' });
+    add({ key: 'machine', field, baseline: b, current: c, severity: 'refuse', why: 'latency depends on the machine; runs on different machine classes do not compare', fix: 'record the baseline on the machine class CI uses (one baseline per class: baseline record <scenario> --name <scenario>-<class>), or accept it with --allow machine' });
   }
   if (versionParts(mb.node)[0] !== versionParts(mc.node)[0]) {
     add({ key: 'runtime', field: 'machine.node', baseline: mb.node, current: mc.node, severity: 'warn', why: 'another Node.js major version runs the driver and the emulated hops', fix: 'use the Node.js version the baseline was recorded with, or re-record the baseline' });
@@ -152,7 +152,7 @@ export function compareMetadata(base: RunMetadata, cur: RunMetadata): MetaDiffer
       current: h.realizedBy,
       severity: sameTool ? 'info' : 'refuse',
       why: sameTool ? 'another version of the same component: this may be the change under test' : 'another program realizes this hop (e.g. a stand-in instead of the real gateway): the figures measure a different thing',
-      fix: sameTool ? 'none needed if the version change is what you are gating' : `install what the baseline used (${b.realizedBy}) so the same component runs, or accept it with --accept realization`,
+      fix: sameTool ? 'none needed if the version change is what you are gating' : `install what the baseline used (${b.realizedBy}) so the same component runs, or accept it with --allow realization`,
     });
   }
   for (const b of hops.values()) {
@@ -178,9 +178,9 @@ export interface Admission {
   message: string;
 }
 
-/** Applies the user's --accept list (refusals with those keys become warnings) and words the outcome. */
+/** Applies the user's --allow list (refusals with those keys become warnings) and words the outcome. */
 export function admit(diffs: MetaDifference[], accepted: ReadonlyArray<DifferenceKey> = []): Admission {
-  const adjusted = diffs.map((d) => (d.severity === 'refuse' && accepted.includes(d.key) ? { ...d, severity: 'warn' as const, why: `${d.why} (accepted with --accept ${d.key})` } : d));
+  const adjusted = diffs.map((d) => (d.severity === 'refuse' && accepted.includes(d.key) ? { ...d, severity: 'warn' as const, why: `${d.why} (accepted with --allow ${d.key})` } : d));
   const refusals = adjusted.filter((d) => d.severity === 'refuse');
   const warnings = adjusted.filter((d) => d.severity === 'warn');
   const infos = adjusted.filter((d) => d.severity === 'info');

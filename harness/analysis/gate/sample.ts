@@ -3,6 +3,7 @@
 // scheduling, where the processes landed), so requests and intervals of one run are not independent.
 import type { RunResult } from '../../result/types.ts';
 import { decodeHistogram } from '../../load/histogram.ts';
+import { MATERIAL_LATENESS_MS, MATERIAL_LATENESS_SHARE } from '../../load/builtin/validity.ts';
 
 export interface RunSample {
   startedAt: string;
@@ -28,6 +29,13 @@ export interface RunSample {
    * system; a gate with too few other runs is inconclusive, never passed.
    */
   environmentInvalid: boolean;
+  /**
+   * Which latency figures of the run are unbiased. A valid run: both. A run invalid only because of late
+   * sends: the percentiles whose lateness bias bound (validity.latenessBiasMs) is immaterial, since late
+   * sends only bias what they can reach (a p99 stretched by a stalled second leaves a p50 of thousands of
+   * requests alone). Any other reason: neither. Absent (older files): the run's validity decides.
+   */
+  latencyUsable?: { p50: boolean; p99: boolean };
   clientIp: { checked: number; retained: number };
   /** Probes that found the path spoofable, or null when the run had no spoofing probes. */
   spoofable: string[] | null;
@@ -48,6 +56,9 @@ function lnQuantileSe(at: (q: number) => number, q: number, n: number): number |
   return Math.sqrt((q * (1 - q)) / n) * slope;
 }
 
+/** A lateness bias that passes both floors of the validity rule (10% of the percentile and 1 ms) is material. */
+const immaterial = (biasMs: number, atMs: number) => biasMs <= Math.max(MATERIAL_LATENESS_MS, MATERIAL_LATENESS_SHARE * atMs);
+
 /** The run-level figures of one result.json. */
 export function runSample(r: RunResult): RunSample {
   const v = r.validity;
@@ -62,6 +73,12 @@ export function runSample(r: RunResult): RunSample {
   }
   const errorRatio = v.errorRatio ?? (r.load.requests ? r.load.errors / r.load.requests : 0);
   const systemCause = v.achievedRatio < SYSTEM_RATE_RATIO || errorRatio > SYSTEM_ERROR_RATIO;
+  const onlyLate = !v.valid && !systemCause && v.reasons.length === 1 && !!v.latenessBiasMs && /were sent more than/.test(v.reasons[0]);
+  const latencyUsable = v.valid
+    ? { p50: true, p99: true }
+    : onlyLate
+      ? { p50: immaterial(v.latenessBiasMs!.p50, r.latencyMs.p50), p99: immaterial(v.latenessBiasMs!.p99, r.latencyMs.p99) }
+      : { p50: false, p99: false };
   return {
     startedAt: r.meta.startedAt,
     requests: r.load.requests,
@@ -75,6 +92,7 @@ export function runSample(r: RunResult): RunSample {
     valid: v.valid,
     reasons: [...v.reasons],
     environmentInvalid: !v.valid && !systemCause,
+    latencyUsable,
     clientIp: { checked: r.clientIp.checked, retained: r.clientIp.retained },
     spoofable: r.spoofing ? r.spoofing.filter((s) => s.spoofable).map((s) => s.probe).sort() : null,
   };

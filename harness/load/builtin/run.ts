@@ -183,6 +183,8 @@ function buildOutcome(
       maxSendLagMs: total.maxLagMs,
       driverCpuPercent,
       interrupted,
+      // Lateness is judged against the latencies this run measured (the bias a late send can cause).
+      latencyAtMs: hist.totalCount > 0 ? (q: number) => hist.getValueAtPercentile(q * 100) / 1000 : undefined,
     }),
     interrupted,
   };
