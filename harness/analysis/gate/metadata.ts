@@ -26,7 +26,7 @@ export interface RunMetadata {
     injectLatency: boolean | null;
   };
   latencyFidelity: string;
-  /** What realized each hop ("envoy 1.31", "haproxy 2.6.12 (standing in for Envoy ...)", ...). */
+  /** What realized each hop ("envoy 1.31", "builtin envoy-gateway emulation", ...). */
   realization: Array<{ hop: string; component: string; realizedBy: string }>;
 }
 
@@ -82,7 +82,7 @@ function versionParts(v: string): number[] {
   return v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
 }
 
-/** The tool that realized a hop, without its version ("haproxy 2.6.12 (standing in ...)" -> "haproxy"). */
+/** The tool that realized a hop, without its version ("Envoy Gateway v1.9.1 (standalone) + Envoy v1.39.1" -> "envoy"). */
 function toolOf(realizedBy: string): string {
   return realizedBy.split(/[\s(]/)[0].toLowerCase();
 }
