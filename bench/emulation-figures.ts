@@ -11,7 +11,7 @@ import { runLoad } from '../harness/load/index.ts';
 import type { LoadOutcome } from '../harness/load/types.ts';
 import type { Realized } from '../harness/providers/types.ts';
 import { addedPerHop, probeHops } from '../harness/measure/hop-probes.ts';
-import { HoldQueue } from '../harness/load/builtin/hold-queue.ts';
+import { DeadlineQueue } from '../harness/lib/deadline-queue.ts';
 import { decodeHistogram, mergeHistograms, newHistogram, recordMs, summarize } from '../harness/load/histogram.ts';
 import { lognormalSampler } from '../harness/emulation/prng.ts';
 import { seededRandom } from '../harness/lib/random.ts';
@@ -58,7 +58,7 @@ const f3 = (x: number) => x.toFixed(3);
 export async function holdPrecision(o: { n?: number; log: Log }): Promise<{ p50: number; p99: number; max: number }> {
   const n = o.n ?? 2000;
   const sample = lognormalSampler({ medianMs: 0.1, p99Ms: 0.5 }, seededRandom(1));
-  const q = new HoldQueue();
+  const q = new DeadlineQueue();
   const h = newHistogram();
   for (let i = 0; i < n; i++) {
     const d = sample();

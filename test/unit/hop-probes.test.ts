@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { addedPerHop, type HopProbeResult } from '../../harness/measure/hop-probes.ts';
-import { HoldQueue } from '../../harness/load/builtin/hold-queue.ts';
+import { DeadlineQueue } from '../../harness/lib/deadline-queue.ts';
 import type { HopRealization } from '../../harness/result/types.ts';
 
 const lat = (p50: number, p99: number) => ({ latency: { p50, p90: p50, p99, max: p99, mean: p50 }, n: 100 });
@@ -29,7 +29,7 @@ describe('hop probes: added latency per hop (pure)', () => {
 
 describe('the driver\'s hold queue', () => {
   it('fires in deadline order, never before the deadline, and drops everything on close', async () => {
-    const q = new HoldQueue();
+    const q = new DeadlineQueue();
     const t0 = performance.now();
     const fired: Array<{ k: number; at: number }> = [];
     const done = new Promise<void>((res) => {

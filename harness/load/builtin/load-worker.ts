@@ -10,7 +10,7 @@ import { Connection, type TransportError } from './connection.ts';
 import type { ParsedResponse } from './response-parser.ts';
 import { buildRequest } from './request.ts';
 import { emptyReport, type IntervalReport } from './interval-report.ts';
-import { HoldQueue } from './hold-queue.ts';
+import { DeadlineQueue } from '../../lib/deadline-queue.ts';
 import { pathDelayAddsAnything, pathDelaySampler, type PathDelaySampler } from '../path-delay.ts';
 
 /** A request sent more than this after its intended time is "late". 2 ms: above setTimeout/setImmediate
@@ -86,7 +86,7 @@ export class LoadWorker {
   private bucket: Bucket;
   /** The path's modeled delays, applied here once per request (null: nothing to add). */
   private readonly delays: PathDelaySampler | null;
-  private readonly held = new HoldQueue();
+  private readonly held = new DeadlineQueue();
 
   constructor(init: WorkerInit, private readonly post: (m: FromWorker) => void) {
     this.plan = init.plan;

@@ -1,7 +1,7 @@
-// Requests held for their path's modeled delay (load/path-delay.ts) before they are written. Deadlines sit in a
-// min-heap; setTimeout covers the coarse part (it fires on whole milliseconds and up to ~1 ms late) and the
-// last stretch is spun with setImmediate, as the worker's own send schedule does, so a 0.1 ms delay is
-// applied as 0.1 ms. One queue per worker thread: the only timer on the whole emulated path.
+// Sub-millisecond deadlines: a min-heap; setTimeout covers the coarse part (it fires on whole milliseconds and
+// up to ~1 ms late) and the last stretch is spun with setImmediate, so a 0.1 ms delay is applied as 0.1 ms.
+// The load driver holds requests for their path's modeled delay with it (one queue per worker thread, the
+// only timer on the emulated path); the hop processes' DelayScheduler (emulation/scheduler.ts) stands on it.
 
 const SPIN_MS = 1.2;
 
@@ -11,7 +11,7 @@ interface Held {
   fire: (lateMs: number) => void;
 }
 
-export class HoldQueue {
+export class DeadlineQueue {
   private heap: Held[] = [];
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -29,12 +29,17 @@ export class HoldQueue {
     this.arm();
   }
 
-  /** Drops every held request (the run stops); their callbacks never run. */
-  close(): void {
-    this.closed = true;
+  /** Drops every pending deadline; their callbacks never run. The queue stays usable. */
+  clear(): void {
     this.heap = [];
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** Drops every held request (the run stops) and refuses new ones. */
+  close(): void {
+    this.closed = true;
+    this.clear();
   }
 
   private arm(): void {
