@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { pathDelaySampler, type ConnectionDelayState } from '../load/path-delay.ts';
 import { listen, normalize, type Running } from './l4-hop.ts';
-import type { HopRuntime } from './runtime.ts';
+import { relayPair, type HopRuntime } from './runtime.ts';
 
 export async function startDelayStage(rt: HopRuntime): Promise<Running> {
   const spec = rt.spec;
@@ -23,18 +23,7 @@ export async function startDelayStage(rt: HopRuntime): Promise<Running> {
     client.on('error', () => client.destroy());
     rt.count('connections');
     const upstream = net.connect({ host: up.host, port: up.port, localAddress: normalize(client.remoteAddress) });
-    sockets.add(upstream);
-    upstream.setNoDelay(true);
-    client.setNoDelay(true);
-    upstream.on('close', () => {
-      sockets.delete(upstream);
-      client.destroy();
-    });
-    upstream.on('error', (e) => {
-      rt.count(`upstream ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-      client.destroy();
-    });
-    client.on('close', () => upstream.destroy());
+    relayPair(rt, sockets, client, upstream);
     const state: ConnectionDelayState = { requests: 0 };
     let lastDue = 0;
     // A request starts with the first client bytes after the server answered (or the connection opened);

@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { entry } from '../catalog/index.ts';
 import type { Envelope } from '../catalog/types.ts';
 import { encodeProxy } from './proxy-header.ts';
-import type { HopRuntime } from './runtime.ts';
+import { relayPair, type HopRuntime } from './runtime.ts';
 import type { BoundListener, ListenerSpec } from './spec.ts';
 
 export interface Running {
@@ -68,18 +68,7 @@ function handle(rt: HopRuntime, cat: ReturnType<typeof entry>, l: ListenerSpec, 
   const crossAz = up.az !== l.az;
   if (crossAz) rt.count('cross-az connections');
   const upstream = net.connect({ host: up.host, port: up.port, localAddress: out.env.peer });
-  sockets.add(upstream);
-  upstream.on('close', () => {
-    sockets.delete(upstream);
-    client.destroy();
-  });
-  upstream.on('error', (e) => {
-    rt.count(`upstream ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-    client.destroy();
-  });
-  client.on('close', () => upstream.destroy());
-  upstream.setNoDelay(true);
-  client.setNoDelay(true);
+  relayPair(rt, sockets, client, upstream);
   // Only the headers this hop adds: anything the client sent itself is already inside the byte stream.
   const added = out.env.proxy.slice(0, out.env.proxy.length - env.proxy.length);
   for (const p of added) {

@@ -1,4 +1,5 @@
 // What every hop process shares: latency sampling, upstream choice, counters and its own overhead histogram.
+import type net from 'node:net';
 import { newHistogram, recordMs, type Histogram } from '../load/histogram.ts';
 import { DelayScheduler } from './scheduler.ts';
 import { lognormalSampler } from './prng.ts';
@@ -64,4 +65,23 @@ function summarizeMs(h: Histogram): { p50: number; p99: number; max: number; cou
     max: h.maxValue / 1000,
     count: h.totalCount,
   };
+}
+
+/**
+ * Ties a relayed connection's two sockets together (a byte relay: the delay stage, an L4 hop): each is tracked
+ * in `sockets` until it closes, either closing or failing closes the other, and upstream failures are counted.
+ */
+export function relayPair(rt: HopRuntime, sockets: Set<net.Socket>, client: net.Socket, upstream: net.Socket): void {
+  sockets.add(upstream);
+  upstream.setNoDelay(true);
+  client.setNoDelay(true);
+  upstream.on('close', () => {
+    sockets.delete(upstream);
+    client.destroy();
+  });
+  upstream.on('error', (e) => {
+    rt.count(`upstream ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    client.destroy();
+  });
+  client.on('close', () => upstream.destroy());
 }
