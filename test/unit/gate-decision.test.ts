@@ -2,28 +2,12 @@
 // over many simulated comparisons, asserted within exact binomial bounds, plus each verdict on
 // hand-made cases. No timing, no real traffic.
 import { describe, expect, it } from 'vitest';
-import { binomialDistribution } from 'simple-statistics';
 import { evaluateGate, gateExitCode, type GateInput } from '../../harness/analysis/gate/gate.ts';
 import { DEFAULT_GATE_SETTINGS, type GateSettings } from '../../harness/analysis/gate/settings.ts';
 import type { RunSample } from '../../harness/analysis/gate/sample.ts';
 import { simulateGate, type SimDesign } from '../../harness/analysis/gate/simulate.ts';
 import type { VarianceModel } from '../../harness/analysis/gate/variance-model.ts';
-
-/**
- * A quiet machine, synthetic: p50 1.2 ms, p99 6 ms; between-run SD 3% (p50) and 5% (p99) on the log
- * scale, request sampling of a lognormal tail (k = SE x sqrt(requests)), session drift 2% / 4%.
- */
-const QUIET: VarianceModel = {
-  measured: { what: 'synthetic (unit test)' },
-  p50Ms: 1.2,
-  p99Ms: 6,
-  withinK: { lnP50: 0.45, lnP99: 1.8 },
-  between: { lnP50: 0.03, lnP99: 0.05, correlation: 0.5, lag1: 0.2 },
-  outliers: { probability: 0, lnP50: 0, lnP99: 0 },
-  drift: { lnP50: 0.02, lnP99: 0.04, sessions: 3 },
-  errorRatePerRequest: 0,
-  throughputRatioSd: 0.002,
-};
+import { QUIET, lowerBound, upperBound } from '../fixtures/gate/quiet-machine.ts';
 
 /** Settings whose drift prior matches the synthetic machine. */
 const S: GateSettings = { ...DEFAULT_GATE_SETTINGS, driftPrior: { lnP50: 0.02, lnP99: 0.04, source: 'synthetic' } };
@@ -33,28 +17,6 @@ const ri = S.runs.interleaved;
 const rh = S.runs.history;
 const interleaved: SimDesign = { design: 'interleaved', runsPerSide: ri.perSide, run: { rate: 200, durationS: ri.durationS } };
 const history: SimDesign = { design: 'history', runsPerSide: rh.perSide, historySessions: 1, historyRunsPerSession: 20, run: { rate: 200, durationS: rh.durationS } };
-
-/** Largest count k with P(Bin(n, p) >= k) >= 0.001: a count above it rejects "rate <= p" at 0.1%. */
-function upperBound(n: number, p: number): number {
-  const pmf = binomialDistribution(n, p) as number[];
-  let tail = 0;
-  for (let k = n; k >= 0; k--) {
-    tail += pmf[k] ?? 0;
-    if (tail >= 0.001) return k;
-  }
-  return 0;
-}
-
-/** Smallest count k with P(Bin(n, p) <= k) >= 0.001: a count below it rejects "rate >= p" at 0.1%. */
-function lowerBound(n: number, p: number): number {
-  const pmf = binomialDistribution(n, p) as number[];
-  let tail = 0;
-  for (let k = 0; k <= n; k++) {
-    tail += pmf[k] ?? 0;
-    if (tail >= 0.001) return k;
-  }
-  return n;
-}
 
 const TRIALS = 1000;
 

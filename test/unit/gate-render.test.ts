@@ -2,9 +2,8 @@
 // runs them (stored history with the shipped drift prior) on synthetic data with fixed seeds, within binomial
 // bounds. No real traffic, no timing.
 import { describe, expect, it } from 'vitest';
-import { binomialDistribution } from 'simple-statistics';
 import { evaluateGate, DEFAULT_GATE_SETTINGS, gateExitCode, simulateGate, type RunSample } from '../../harness/analysis/gate/index.ts';
-import type { VarianceModel } from '../../harness/analysis/gate/variance-model.ts';
+import { QUIET, upperBound } from '../fixtures/gate/quiet-machine.ts';
 import { renderGateJunit, renderGateMarkdown, type GateContext } from '../../harness/report/gate-render.ts';
 import { absoluteOption, relativeOption } from '../../harness/cli/commands/regress.ts';
 import { UserError } from '../../harness/lib/errors.ts';
@@ -67,30 +66,6 @@ describe('verdict output', () => {
     expect(v.metrics[0].p!).toBeLessThan(0.001);
   });
 });
-
-/** A quiet machine as in gate-decision.test.ts, with drift between sessions 2% / 4%. */
-const QUIET: VarianceModel = {
-  measured: { what: 'synthetic (unit test)' },
-  p50Ms: 1.2,
-  p99Ms: 6,
-  withinK: { lnP50: 0.45, lnP99: 1.8 },
-  between: { lnP50: 0.03, lnP99: 0.05, correlation: 0.5, lag1: 0.2 },
-  outliers: { probability: 0, lnP50: 0, lnP99: 0 },
-  drift: { lnP50: 0.02, lnP99: 0.04, sessions: 3 },
-  errorRatePerRequest: 0,
-  throughputRatioSd: 0.002,
-};
-
-/** Largest count k with P(Bin(n, p) >= k) >= 0.001. */
-function upperBound(n: number, p: number): number {
-  const pmf = binomialDistribution(n, p) as number[];
-  let tail = 0;
-  for (let k = n; k >= 0; k--) {
-    tail += pmf[k] ?? 0;
-    if (tail >= 0.001) return k;
-  }
-  return 0;
-}
 
 describe('the shipped defaults as `make regress` runs them (stored history, shipped drift prior; fixed seeds)', () => {
   const rh = DEFAULT_GATE_SETTINGS.runs.history;
