@@ -1,6 +1,7 @@
 // What every strict loader owes a malformed input: a located problem, never an exception. Shared by the
 // loader fuzz tests; a failure names the operators that produced the case and the first bytes of it.
 import type { LocatedDiagnostic } from '../../harness/lib/diagnostics.ts';
+import type { Mutant } from './yaml-mutate.ts';
 
 export interface FuzzFailure {
   ops: string[];
@@ -32,4 +33,33 @@ export function checkDiagnostics(ds: LocatedDiagnostic[], file: string, lines: n
 
 export function head(bytes: Uint8Array): string {
   return JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 160)));
+}
+
+/** What a fuzz run saw: the failures, each diagnostic code's count, each operator's count, inputs accepted. */
+export interface FuzzTally {
+  failures: FuzzFailure[];
+  codes: Map<string, number>;
+  used: Map<string, number>;
+  loaded: number;
+}
+
+/**
+ * Feeds every mutant to a strict loader (named `file` in its diagnostics) and checks each answer with
+ * checkDiagnostics; a throw is a failure. `load` says whether the input was accepted (and may go on with it,
+ * e.g. to compile the scenario: what it throws is a failure too).
+ */
+export function fuzzLoader(cases: Iterable<Mutant>, file: string, load: (bytes: Uint8Array, file: string) => { diagnostics: LocatedDiagnostic[]; loaded: boolean }): FuzzTally {
+  const t: FuzzTally = { failures: [], codes: new Map(), used: new Map(), loaded: 0 };
+  for (const m of cases) {
+    for (const op of m.ops) t.used.set(op, (t.used.get(op) ?? 0) + 1);
+    try {
+      const r = load(m.bytes, file);
+      for (const d of r.diagnostics) t.codes.set(d.code, (t.codes.get(d.code) ?? 0) + 1);
+      if (r.loaded) t.loaded++;
+      for (const p of checkDiagnostics(r.diagnostics, file, lineCount(m.bytes), r.loaded)) t.failures.push({ ops: m.ops, problem: p, head: head(m.bytes) });
+    } catch (e) {
+      t.failures.push({ ops: m.ops, problem: `threw: ${(e as Error)?.stack ?? e}`, head: head(m.bytes) });
+    }
+  }
+  return t;
 }

@@ -10,22 +10,16 @@ import { synthResult } from '../fixtures/results/synthetic.ts';
 import { mutants } from '../helpers/yaml-mutate.ts';
 import { buildOverlay } from '../../harness/calibration/build.ts';
 import { overlayYaml, parseOverlay } from '../../harness/calibration/overlay.ts';
-import { checkDiagnostics, head, lineCount, type FuzzFailure } from '../helpers/fuzz-check.ts';
+import { fuzzLoader, head, type FuzzFailure } from '../helpers/fuzz-check.ts';
 
 describe('other loaders fuzz', () => {
   // Each file is CPU-bound on the YAML parser; timeouts only guard against a hang on a loaded machine.
   it('80 mutated tool manifests (19 KB each: kept light): a manifest or located problems', { timeout: 180_000 }, () => {
-    const failures: FuzzFailure[] = [];
-    let refused = 0;
-    for (const m of mutants([readFileSync(MANIFEST_PATH, 'utf8')], 80, 31)) {
-      try {
-        const r = parseManifest(m.bytes, 'tools.yaml');
-        if (!r.manifest) refused++;
-        for (const p of checkDiagnostics(r.diagnostics, 'tools.yaml', lineCount(m.bytes), !!r.manifest)) failures.push({ ops: m.ops, problem: p, head: head(m.bytes) });
-      } catch (e) {
-        failures.push({ ops: m.ops, problem: `threw: ${(e as Error)?.stack ?? e}`, head: head(m.bytes) });
-      }
-    }
+    const { failures, loaded } = fuzzLoader(mutants([readFileSync(MANIFEST_PATH, 'utf8')], 80, 31), 'tools.yaml', (bytes, file) => {
+      const r = parseManifest(bytes, file);
+      return { diagnostics: r.diagnostics, loaded: !!r.manifest };
+    });
+    const refused = 80 - loaded;
     expect(failures.slice(0, 5)).toEqual([]);
     expect(refused).toBeGreaterThan(40);
   });
@@ -38,17 +32,11 @@ describe('other loaders fuzz', () => {
     nodeport.hops = [{ name: 'kube-proxy', component: 'kube-proxy', realizedBy: 'x', fidelity: 'measured' }];
     const seed = overlayYaml(buildOverlay([{ file: 'direct.json', result: direct }, { file: 'nodeport.json', result: nodeport }], { name: 'fuzz', createdAt: 'now' }).doc);
     expect(parseOverlay(seed, 'seed.yaml').diagnostics).toEqual([]);
-    const failures: FuzzFailure[] = [];
-    let refused = 0;
-    for (const m of mutants([seed], 600, 41)) {
-      try {
-        const r = parseOverlay(m.bytes, 'overlay.yaml');
-        if (!r.overlay) refused++;
-        for (const p of checkDiagnostics(r.diagnostics, 'overlay.yaml', lineCount(m.bytes), !!r.overlay)) failures.push({ ops: m.ops, problem: p, head: head(m.bytes) });
-      } catch (e) {
-        failures.push({ ops: m.ops, problem: `threw: ${(e as Error)?.stack ?? e}`, head: head(m.bytes) });
-      }
-    }
+    const { failures, loaded } = fuzzLoader(mutants([seed], 600, 41), 'overlay.yaml', (bytes, file) => {
+      const r = parseOverlay(bytes, file);
+      return { diagnostics: r.diagnostics, loaded: !!r.overlay };
+    });
+    const refused = 600 - loaded;
     expect(failures.slice(0, 5)).toEqual([]);
     expect(refused).toBeGreaterThan(300);
   });

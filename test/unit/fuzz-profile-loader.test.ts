@@ -8,7 +8,7 @@ import { loadProfileText } from '../../harness/cost/profile.ts';
 import { PROJECT_ROOT } from '../../harness/lib/paths.ts';
 import { availableRegions } from '../../harness/cost/prices.ts';
 import { mutants, OPERATORS } from '../helpers/yaml-mutate.ts';
-import { checkDiagnostics, head, lineCount, type FuzzFailure } from '../helpers/fuzz-check.ts';
+import { fuzzLoader } from '../helpers/fuzz-check.ts';
 
 const CASES = 10_000;
 const SEED = 23;
@@ -21,22 +21,10 @@ describe('profile loader fuzz', () => {
     expect(seeds.length).toBeGreaterThan(0);
     // Read once: the loader's default reads the price snapshot folder on every call.
     const regions = availableRegions();
-    const failures: FuzzFailure[] = [];
-    const codes = new Map<string, number>();
-    const used = new Map<string, number>();
-    let loaded = 0;
-    for (const m of mutants(seeds, CASES, SEED)) {
-      for (const op of m.ops) used.set(op, (used.get(op) ?? 0) + 1);
-      const file = 'mutant-profile.yaml';
-      try {
-        const r = loadProfileText(m.bytes, file, regions);
-        for (const d of r.diagnostics) codes.set(d.code, (codes.get(d.code) ?? 0) + 1);
-        if (r.profile) loaded++;
-        for (const p of checkDiagnostics(r.diagnostics, file, lineCount(m.bytes), !!r.profile)) failures.push({ ops: m.ops, problem: p, head: head(m.bytes) });
-      } catch (e) {
-        failures.push({ ops: m.ops, problem: `threw: ${(e as Error)?.stack ?? e}`, head: head(m.bytes) });
-      }
-    }
+    const { failures, codes, used, loaded } = fuzzLoader(mutants(seeds, CASES, SEED), 'mutant-profile.yaml', (bytes, file) => {
+      const r = loadProfileText(bytes, file, regions);
+      return { diagnostics: r.diagnostics, loaded: !!r.profile };
+    });
     expect(failures.slice(0, 5)).toEqual([]);
     for (const op of [...OPERATORS.text, ...OPERATORS.data, ...OPERATORS.bytes]) expect(used.get(op) ?? 0, op).toBeGreaterThan(20);
     for (const code of ['yaml-syntax', 'yaml-alias-unknown', 'yaml-alias-expansion', 'yaml-too-deep', 'not-utf8', 'schema-unrecognized_keys', 'schema-invalid_type', 'schema-too_small', 'profile-method-mix-sum']) {
