@@ -9,9 +9,10 @@
 // How close the model comes to measured runs is a benchmark figure (`make perf`, bench/calibration.ts);
 // that the fits recover known distributions is tested on synthetic data (unit/calibration-overlay.test.ts).
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBench, loadShapeFor } from '../../harness/run/bench.ts';
 import { loadScenarioOrThrow } from '../../harness/scenario/resolve.ts';
 import { calibrate } from '../../harness/providers/model/calibrate.ts';
@@ -23,22 +24,8 @@ import { applyOverlay, overlayYaml, parseOverlay } from '../../harness/calibrati
 const RATE = 200;
 const DURATION_S = 4;
 
-const DIRECT_ALB = `apiVersion: exposure-lab.dev/v1alpha1
-kind: Scenario
-metadata:
-  name: direct-alb
-  title: Client -> ALB (ip targets) -> service
-  description: The direct control with one emulated hop in front of the service, a calibration ladder step.
-  tradeoffs: { waf: none, tls: none, certificates: none, podAwareRouting: none, redundancy: none }
-spec:
-  cluster: { nodes: 1, azs: 1, services: 1 }
-  chain:
-    - component: client
-    - component: alb
-      settings: { targetType: ip }
-    - component: service
-      name: app
-`;
+// The direct control with one emulated hop in front of the service, a calibration ladder step.
+const DIRECT_ALB_FILE = fileURLToPath(new URL('../fixtures/scenarios/direct-alb.yaml', import.meta.url));
 
 describe('the model and its calibration fed by real local runs', () => {
   const out = mkdtempSync(join(tmpdir(), 'model-calibration-'));
@@ -67,8 +54,7 @@ describe('the model and its calibration fed by real local runs', () => {
 
   it('a real ladder (direct, direct-alb) becomes an overlay with an ALB fit that a model run then uses', { timeout: 180_000 }, async () => {
     try {
-      const file = join(out, 'direct-alb.yaml');
-      writeFileSync(file, DIRECT_ALB);
+      const file = DIRECT_ALB_FILE;
       const { dir: d1, result: direct } = await bench('direct', true);
       const { dir: d2, result: alb } = await bench(file, true);
       expect(alb.hops.find((h) => h.component === 'alb')!.latencyModel).toMatchObject({ origin: 'catalog', use: 'injected' });

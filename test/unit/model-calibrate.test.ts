@@ -1,5 +1,6 @@
 // Calibration: fitting a lognormal to a histogram (with goodness), floors from overhead runs, capacity from a
 // saturated run, and a floor-calibrated simulation adding the floor to the modeled path.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitPath, calibrate, calibrationFor, floorQuantiles } from '../../harness/providers/model/calibrate.ts';
 import { normalCdf } from '../../harness/analysis/stats.ts';
@@ -11,22 +12,7 @@ import { loadScenarioText } from '../../harness/scenario/load.ts';
 import { simulateScenario } from '../../harness/providers/model/simulate.ts';
 import { loadShapeFor } from '../../harness/run/bench.ts';
 
-const DIRECT_ALB = `apiVersion: exposure-lab.dev/v1alpha1
-kind: Scenario
-metadata:
-  name: direct-alb
-  title: Client -> ALB (ip targets) -> service
-  description: one emulated hop in front of the service
-  tradeoffs: { waf: none, tls: none, certificates: none, podAwareRouting: none, redundancy: none }
-spec:
-  cluster: { nodes: 1, azs: 1, services: 1 }
-  chain:
-    - component: client
-    - component: alb
-      settings: { targetType: ip }
-    - component: service
-      name: app
-`;
+const DIRECT_ALB = readFileSync(new URL('../fixtures/scenarios/direct-alb.yaml', import.meta.url), 'utf8');
 
 function lognormalHist(median: number, p99: number, n: number, seed = 1) {
   const rng = new Rng(seed);
