@@ -25,6 +25,7 @@ import { runBuiltinLoad } from '../harness/load/builtin/run.ts';
 import { runK6 } from '../harness/load/k6/run.ts';
 import type { LoadOutcome, LoadPlan } from '../harness/load/types.ts';
 import { locateTool } from '../harness/tools/registry.ts';
+import { freePort } from '../harness/lib/free-port.ts';
 
 const arg = (name: string, dflt: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -67,14 +68,6 @@ function plan(port: number, over: Partial<LoadPlan>): LoadPlan {
   };
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, HOST, r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 async function waitForPort(port: number): Promise<void> {
   for (let k = 0; k < 100; k++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -91,7 +84,7 @@ async function startNginx(): Promise<{ port: number; stop: () => void } | null> 
   const nginxBin = locateTool('nginx');
   if (!nginxBin) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
-  const port = await freePort();
+  const port = await freePort(HOST);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join(' ');
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),

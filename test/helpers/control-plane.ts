@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
+import { freePort } from '../../harness/lib/free-port.ts';
 
 export interface FixtureNode {
   name: string;
@@ -70,17 +71,6 @@ interface Proc {
   child: ChildProcess;
   exited: Promise<number | null>;
   logFile: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 function tailFile(file: string, lines = 25): string {

@@ -4,7 +4,6 @@
 // cluster's VPC (a load balancer tagged with the run's tags, its listener and, for an NLB, its network
 // interfaces). The stand-in is named so wherever it is used.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fetch } from 'undici';
@@ -22,20 +21,11 @@ import { startLogged, stopProcess, tail, type Started } from '../../harness/data
 import { AwsClients, assertEmulatorEndpoint, ENDPOINT_ENV } from '../../harness/aws/clients.ts';
 import { awsTags } from '../../harness/k8s/names.ts';
 import { tagList } from '../../harness/aws/tags.ts';
+import { freePort } from '../../harness/lib/free-port.ts';
+export { freePort };
 
 export const REGION = 'eu-west-1';
 export const FAKE = { accessKeyId: 'AKIAEXAMPLELAB000000', secretAccessKey: 'lab-fake-secret-not-a-real-key' };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 export interface Moto {
   endpoint: string;

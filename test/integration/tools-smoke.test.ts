@@ -4,7 +4,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Agent, fetch } from 'undici';
@@ -15,6 +14,7 @@ import { startLogged, stopProcess, tail, type Started } from '../../harness/data
 import { loadManifest } from '../../harness/tools/manifest.ts';
 import { parseVersion, versionCommandFor } from '../../harness/tools/registry.ts';
 import { describeWithTools } from '../helpers/tools.ts';
+import { freePort } from '../../harness/lib/free-port.ts';
 
 const m = loadManifest();
 const work = mkdtempSync(path.join(tmpdir(), 'lab-tools-smoke-'));
@@ -23,17 +23,6 @@ afterAll(async () => {
   for (const s of started.reverse()) await stopProcess(s);
   rmSync(work, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function start(name: string, bin: string, args: string[]): { s: Started; log: string } {
   const log = path.join(work, `${name}.log`);

@@ -2,7 +2,6 @@
 // (same code as the local provider's hop processes) and LocalStack for API Gateway REST. Host networking
 // keeps every address on loopback (127.x), which is the only place this lab sends traffic; it exists on Linux
 // Docker only (the kind provider says so up front elsewhere).
-import net from 'node:net';
 // testcontainers is loaded on first use: importing it costs seconds, and every bench imports the providers.
 import type { StartedTestContainer } from 'testcontainers';
 import type { BoundListener, HopSpec } from '../../emulation/spec.ts';
@@ -11,18 +10,7 @@ import { READY_MARK } from './container-main.ts';
 import { LABELS, dnsName } from '../../k8s/names.ts';
 import type { OutsideRunner } from '../cluster/outside.ts';
 import { restApiOnEmulator } from '../../aws/emulator.ts';
-
-/** A free port on a loopback address (bound and released: the container binds it next). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen({ host, port: 0 }, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../lib/free-port.ts';
 
 export interface ContainerSpec {
   image: string;

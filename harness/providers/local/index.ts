@@ -38,6 +38,7 @@ const DELAY_STAGE_ADDRESS = '127.19.255.1';
 import { LOCAL_REALIZERS } from './realizers.ts';
 import { HopProcess } from './processes.ts';
 import { labCertificate } from './certs.ts';
+import { freePort } from '../../lib/free-port.ts';
 
 export interface LocalOptions {
   /** Divide API Gateway throttles by this (default DEFAULT_THROTTLE_SCALE) so 429s are reachable here. */
@@ -318,14 +319,3 @@ function canBind(host: string): Promise<boolean> {
   });
 }
 
-/** A free port on this address (real data planes need an explicit port; addresses differ per pod). */
-function freePort(host: string): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, host, () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => res(p));
-    });
-  });
-}
