@@ -41,8 +41,16 @@ export function applyStep<C extends InClusterCtx>(o: { undoTimeoutMs?: number } 
       const owned = c.manifest.entries.filter((e) => e.ownership === 'run').map((e) => e.object);
       const errs = await deleteObjects(c.kc, owned, c.opts.log);
       const refs: ObjectRef[] = owned.map((x) => ({ apiVersion: x.apiVersion, kind: x.kind, name: x.metadata.name, namespace: x.metadata.namespace }));
-      const infra = c.manifest.gatewayPods?.createdForRun ? await createdForGateway(c.kc, c.manifest) : [];
-      const left = await waitGone(c.kc, [...refs, ...infra], { timeoutMs: (o.undoTimeoutMs ?? 240_000) - 20_000 });
+      const deadline = Date.now() + (o.undoTimeoutMs ?? 240_000) - 20_000;
+      const remaining = () => Math.max(0, deadline - Date.now());
+      let left = await waitGone(c.kc, refs, { timeoutMs: remaining() });
+      // What Envoy Gateway made for the run's Gateway is listed again until none is left: it may still have been
+      // creating some of it (its Service) when the Gateway was deleted, and deletes that a moment later.
+      for (let i = 0; i < 5 && !left.length && c.manifest.gatewayPods?.createdForRun && remaining() > 0; i++) {
+        const infra = await createdForGateway(c.kc, c.manifest);
+        if (!infra.length) break;
+        left = await waitGone(c.kc, infra, { timeoutMs: remaining() });
+      }
       if (left.length) errs.push(`still present after teardown: ${left.map((r) => `${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name}`).join(', ')}`);
       if (errs.length) throw new Error(errs.join('; '));
     },
